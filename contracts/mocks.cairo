@@ -1,0 +1,2 @@
+//! Contracts that exist only for the tests to call.
+pub mod counter;

@@ -1,0 +1,72 @@
+// What integration tests use to talk to the run's devnet: providers, funded accounts,
+// declare-if-needed of built contracts, and control of block time.
+import { readFileSync } from "node:fs";
+import { Account, type CompiledSierraCasm, type CompiledSierra, RpcProvider } from "starknet";
+import { DevnetProvider } from "starknet-devnet";
+import { inject } from "vitest";
+import { artifactPaths } from "../../scripts/lib/build-contracts.ts";
+
+export function devnetUrl(): string {
+  return inject("devnetUrl");
+}
+
+let rpc: RpcProvider | undefined;
+let devnet: DevnetProvider | undefined;
+
+/** starknet.js provider on the devnet's JSON-RPC endpoint. */
+export function rpcProvider(): RpcProvider {
+  rpc ??= new RpcProvider({ nodeUrl: `${devnetUrl()}/rpc` });
+  return rpc;
+}
+
+/** Devnet's own API: mint, time, predeployed accounts. */
+export function devnetProvider(): DevnetProvider {
+  devnet ??= new DevnetProvider({ url: devnetUrl() });
+  return devnet;
+}
+
+/** A predeployed, funded OpenZeppelin account (same keys on every run: fixed seed). */
+export async function fundedAccount(index = 0): Promise<Account> {
+  const accounts = await devnetProvider().getPredeployedAccounts();
+  const predeployed = accounts[index];
+  if (!predeployed) throw new Error(`devnet has ${accounts.length} predeployed accounts, no #${index}`);
+  return new Account({ provider: rpcProvider(), address: predeployed.address, signer: predeployed.private_key });
+}
+
+export interface BuiltContract {
+  sierra: CompiledSierra;
+  casm: CompiledSierraCasm;
+}
+
+/** Reads a contract built by `npm run build` (target/dev), by contract name. */
+export function builtContract(name: string): BuiltContract {
+  const paths = artifactPaths(name);
+  return {
+    sierra: JSON.parse(readFileSync(paths.sierra, "utf8")) as CompiledSierra,
+    casm: JSON.parse(readFileSync(paths.casm, "utf8")) as CompiledSierraCasm,
+  };
+}
+
+/** Declares a built contract unless its class is already on the chain; returns the class hash. */
+export async function declareIfNeeded(account: Account, name: string): Promise<string> {
+  const { sierra, casm } = builtContract(name);
+  const result = await account.declareIfNot({ contract: sierra, casm });
+  if (result.transaction_hash) await account.provider.waitForTransaction(result.transaction_hash);
+  return result.class_hash;
+}
+
+/** Sets the time of the next block (unix seconds) and mines it, so views see it at once. */
+export async function setBlockTime(unixSeconds: number): Promise<void> {
+  await devnetProvider().setTime(unixSeconds, { generateBlock: true });
+}
+
+/** Moves block time forward by `seconds` (mines a block). */
+export async function increaseBlockTime(seconds: number): Promise<void> {
+  await devnetProvider().increaseTime(seconds);
+}
+
+/** The timestamp of the latest block. */
+export async function latestBlockTime(): Promise<number> {
+  const block = await rpcProvider().getBlock("latest");
+  return block.timestamp;
+}
