@@ -1,1 +1,8 @@
+//! SessionAccount: a Starknet account whose owner grants session keys (Session-Keys
+//! SNIP) and which accepts SNIP-9 V2 outside executions. Built on the corelib alone.
+pub mod account;
+pub mod components;
+pub mod interfaces;
 pub mod mocks;
+pub mod reasons;
+pub mod utils;

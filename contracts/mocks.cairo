@@ -1,2 +1,3 @@
 //! Contracts that exist only for the tests to call.
 pub mod counter;
+pub mod token;

@@ -1,8 +1,11 @@
-/// A counter with a per-caller total, used by the toolchain smoke test: declaring,
-/// deploying and invoking it proves the whole build -> devnet pipeline.
+/// A counter with a per-caller total and several write entrypoints: the toolchain smoke
+/// test deploys and invokes it, and the session tests whitelist some entrypoints of it
+/// and not others.
 #[starknet::interface]
 pub trait ICounter<TState> {
     fn increase(ref self: TState, amount: u64);
+    fn decrease(ref self: TState, amount: u64);
+    fn fail(ref self: TState);
     fn get(self: @TState) -> u64;
     fn get_by_caller(self: @TState, caller: starknet::ContractAddress) -> u64;
 }
@@ -49,6 +52,17 @@ pub mod Counter {
             self.total.write(total);
             self.by_caller.write(caller, self.by_caller.read(caller) + amount);
             self.emit(Increased { caller, amount, total });
+        }
+
+        fn decrease(ref self: ContractState, amount: u64) {
+            let total = self.total.read();
+            assert(total >= amount, 'Counter: below zero');
+            self.total.write(total - amount);
+        }
+
+        /// Always panics: lets a test put a failing call in a multicall.
+        fn fail(ref self: ContractState) {
+            core::panic_with_felt252('Counter: asked to fail');
         }
 
         fn get(self: @ContractState) -> u64 {

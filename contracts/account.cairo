@@ -1,0 +1,219 @@
+//! SessionAccount: wires the owner, session and outside-execution components together
+//! and routes each signature to its check. Owner signatures are `[r, s]`; session
+//! signatures are `[session_pubkey, r, s, valid_until]`; anything else is refused.
+#[starknet::contract(account)]
+pub mod SessionAccount {
+    use starknet::account::Call;
+    use starknet::syscalls::replace_class_syscall;
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait, VALIDATED, get_execution_info};
+    use crate::components::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
+    use crate::components::owner::OwnerComponent;
+    use crate::components::session::SessionComponent;
+    use crate::interfaces::account::{
+        IDeclarer, IDeployable, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID, IUpgradeable,
+    };
+    use crate::interfaces::outside_execution::ISRC9_V2_ID;
+    use crate::interfaces::session::ISESSION_KEY_MANAGER_ID;
+    use crate::reasons;
+    use crate::utils::execution::execute_calls;
+
+    component!(path: OwnerComponent, storage: owner, event: OwnerEvent);
+    component!(path: SessionComponent, storage: sessions, event: SessionEvent);
+    component!(
+        path: OutsideExecutionComponent, storage: outside_execution, event: OutsideExecutionEvent,
+    );
+
+    #[abi(embed_v0)]
+    impl OwnerImpl = OwnerComponent::OwnerImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionKeyManagerImpl =
+        SessionComponent::SessionKeyManagerImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionKeyViewsImpl = SessionComponent::SessionKeyViewsImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl OutsideExecutionV2Impl =
+        OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
+
+    impl OwnerInternalImpl = OwnerComponent::InternalImpl<ContractState>;
+    impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
+
+    /// Signature of a transaction version 1 or later (query versions included):
+    /// version 0 and its query twin 2^128 skip `__validate__` and are refused.
+    const QUERY_OFFSET: felt252 = 0x100000000000000000000000000000000;
+
+    #[storage]
+    struct Storage {
+        #[substorage(v0)]
+        owner: OwnerComponent::Storage,
+        #[substorage(v0)]
+        sessions: SessionComponent::Storage,
+        #[substorage(v0)]
+        outside_execution: OutsideExecutionComponent::Storage,
+    }
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    enum Event {
+        #[flat]
+        OwnerEvent: OwnerComponent::Event,
+        #[flat]
+        SessionEvent: SessionComponent::Event,
+        #[flat]
+        OutsideExecutionEvent: OutsideExecutionComponent::Event,
+        Upgraded: Upgraded,
+    }
+
+    /// Emitted when the owner replaces the account's class.
+    #[derive(Drop, starknet::Event)]
+    struct Upgraded {
+        class_hash: ClassHash,
+    }
+
+    #[constructor]
+    fn constructor(ref self: ContractState, public_key: felt252) {
+        self.owner.initializer(public_key);
+    }
+
+    #[abi(embed_v0)]
+    impl SRC6Impl of ISRC6<ContractState> {
+        /// Called by the protocol only. Runs the calls atomically. For a session-signed
+        /// transaction it first re-checks the exact expiry, which `__validate__` could only
+        /// check against the block time rounded down to the hour.
+        fn __execute__(ref self: ContractState, calls: Array<Call>) -> Array<Span<felt252>> {
+            let info = get_execution_info().unbox();
+            assert(info.caller_address.into() == 0, reasons::INVALID_TX);
+            let tx_info = info.tx_info.unbox();
+            assert(tx_info.version != 0 && tx_info.version != QUERY_OFFSET, reasons::INVALID_TX);
+            let signature = tx_info.signature;
+            if signature.len() == 4 {
+                // `__validate__` accepted this valid_until, so it is a u64.
+                let valid_until: u64 = (*signature[3]).try_into().expect(reasons::BAD_SIGNATURE_FORMAT);
+                assert(info.block_info.unbox().block_timestamp <= valid_until, reasons::EXPIRED);
+            }
+            execute_calls(calls.span())
+        }
+
+        /// Accepts the owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`
+        /// over the transaction hash; otherwise panics with the reason code.
+        fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
+            let info = get_execution_info().unbox();
+            let tx_info = info.tx_info.unbox();
+            self
+                .validate_signature(
+                    tx_info.transaction_hash,
+                    tx_info.signature,
+                    calls.span(),
+                    info.block_info.unbox().block_timestamp,
+                    info.contract_address,
+                );
+            VALIDATED
+        }
+
+        /// Owner signatures only: a session key can never sign messages for the account
+        /// (the SNIP's reference accepts that as a known High finding; we do not).
+        /// Returns 'VALID' or 0, and never panics on malformed input.
+        fn is_valid_signature(
+            self: @ContractState, hash: felt252, signature: Array<felt252>,
+        ) -> felt252 {
+            if self.owner.is_valid_owner_signature(hash, signature.span()) {
+                VALIDATED
+            } else {
+                0
+            }
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl DeclarerImpl of IDeclarer<ContractState> {
+        /// Declaring classes is the owner's: sessions are refused.
+        fn __validate_declare__(self: @ContractState, class_hash: felt252) -> felt252 {
+            self.assert_owner_signed_tx();
+            VALIDATED
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl DeployableImpl of IDeployable<ContractState> {
+        /// Counterfactual deployment, signed by the owner key given to the constructor.
+        fn __validate_deploy__(
+            self: @ContractState,
+            class_hash: felt252,
+            contract_address_salt: felt252,
+            public_key: felt252,
+        ) -> felt252 {
+            self.assert_owner_signed_tx();
+            VALIDATED
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl SRC5Impl of ISRC5<ContractState> {
+        /// Constant answers (no storage): the interfaces this class implements.
+        fn supports_interface(self: @ContractState, interface_id: felt252) -> bool {
+            interface_id == ISRC6_ID
+                || interface_id == ISRC5_ID
+                || interface_id == ISRC9_V2_ID
+                || interface_id == ISESSION_KEY_MANAGER_ID
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl UpgradeableImpl of IUpgradeable<ContractState> {
+        /// Replaces the account's class. Only the account itself (an owner-signed
+        /// transaction; sessions can neither call the account nor this selector).
+        /// Emits `Upgraded`.
+        fn upgrade(ref self: ContractState, new_class_hash: ClassHash) {
+            let info = get_execution_info().unbox();
+            assert(info.caller_address == info.contract_address, reasons::UNAUTHORIZED);
+            replace_class_syscall(new_class_hash).unwrap_syscall();
+            self.emit(Upgraded { class_hash: new_class_hash });
+        }
+    }
+
+    impl OutsideExecutionHooksImpl of OutsideExecutionHooks<ContractState> {
+        fn validate_outside_signature(
+            ref self: ContractState,
+            hash: felt252,
+            signature: Span<felt252>,
+            calls: Span<Call>,
+            now: u64,
+        ) {
+            let account = starknet::get_contract_address();
+            self.validate_signature(hash, signature, calls, now, account);
+        }
+    }
+
+    #[generate_trait]
+    impl SignatureRoutingImpl of SignatureRoutingTrait {
+        /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`, by
+        /// length; panics with the reason code of the failing check.
+        fn validate_signature(
+            ref self: ContractState,
+            hash: felt252,
+            signature: Span<felt252>,
+            calls: Span<Call>,
+            now: u64,
+            account: ContractAddress,
+        ) {
+            let length = signature.len();
+            if length == 2 {
+                assert(self.owner.is_valid_owner_signature(hash, signature), reasons::INVALID_SIGNATURE);
+            } else if length == 4 {
+                let reason = self.sessions.validate_session(hash, signature, calls, now, account);
+                assert(reason == reasons::OK, reason);
+            } else {
+                core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT);
+            }
+        }
+
+        fn assert_owner_signed_tx(self: @ContractState) {
+            let tx_info = starknet::get_tx_info().unbox();
+            let signature = tx_info.signature;
+            assert(signature.len() == 2, reasons::BAD_SIGNATURE_FORMAT);
+            assert(
+                self.owner.is_valid_owner_signature(tx_info.transaction_hash, signature),
+                reasons::INVALID_SIGNATURE,
+            );
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Session keys (Session-Keys SNIP): the owner registers a key that may sign transactions
+//! until `valid_until`, for at most `max_calls` transactions, on a whitelist of selectors,
+//! and never on the account itself nor on an admin selector.
+
+/// Admin selectors a session may never call, on any contract (SNIP blocklist).
+pub fn is_blocked_selector(selector: felt252) -> bool {
+    selector == selector!("upgrade")
+        || selector == selector!("add_or_update_session_key")
+        || selector == selector!("revoke_session_key")
+        || selector == selector!("__execute__")
+        || selector == selector!("set_public_key")
+        || selector == selector!("setPublicKey")
+        || selector == selector!("execute_from_outside_v2")
+        || selector == selector!("set_spending_policy")
+        || selector == selector!("remove_spending_policy")
+}
+
+#[starknet::component]
+pub mod SessionComponent {
+    use core::ecdsa::check_ecdsa_signature;
+    use starknet::account::Call;
+    use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
+    use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_contract_address};
+    use crate::components::session_record::SessionRecord;
+    use crate::interfaces::session::{ISessionKeyManager, ISessionKeyViews, SessionData};
+    use crate::reasons;
+    use super::is_blocked_selector;
+
+    #[storage]
+    pub struct Storage {
+        /// Session public key -> its packed record.
+        pub SessionKeys_records: Map<felt252, SessionRecord>,
+        /// (session key, generation, selector) -> whitelisted. O(1) lookup at any length.
+        pub SessionKeys_allowed: Map<(felt252, u32, felt252), bool>,
+        /// (session key, generation, index) -> selector, for `get_allowed_entrypoints`.
+        pub SessionKeys_entrypoints: Map<(felt252, u32, u32), felt252>,
+    }
+
+    #[event]
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub enum Event {
+        SessionKeyAdded: SessionKeyAdded,
+        SessionKeyRevoked: SessionKeyRevoked,
+        SessionKeyUsed: SessionKeyUsed,
+    }
+
+    /// Emitted when a session is registered or replaced.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionKeyAdded {
+        #[key]
+        pub session_key: felt252,
+        pub valid_until: u64,
+        pub max_calls: u32,
+        pub allowed_entrypoints_len: u32,
+    }
+
+    /// Emitted when a session is revoked.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionKeyRevoked {
+        #[key]
+        pub session_key: felt252,
+    }
+
+    /// Emitted each time a session-signed transaction or outside execution is accepted.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionKeyUsed {
+        #[key]
+        pub session_key: felt252,
+        pub calls_used: u32,
+    }
+
+    #[embeddable_as(SessionKeyManagerImpl)]
+    impl SessionKeyManager<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionKeyManager<ComponentState<TContractState>> {
+        /// Registers `session_key`, or replaces its session: the whole whitelist is
+        /// replaced and `calls_used` restarts at 0. Only the account itself may call it.
+        /// Refuses a zero key, `max_calls == 0`, a `valid_until` not in the future, and a
+        /// whitelist naming an admin selector (it could never be used).
+        /// Emits `SessionKeyAdded`.
+        fn add_or_update_session_key(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            valid_until: u64,
+            max_calls: u32,
+            allowed_entrypoints: Array<felt252>,
+        ) {
+            assert_only_self();
+            assert(session_key != 0, reasons::INVALID_SESSION);
+            assert(max_calls != 0, reasons::INVALID_SESSION);
+            assert(valid_until > get_block_timestamp(), reasons::INVALID_SESSION);
+
+            let previous = self.SessionKeys_records.read(session_key);
+            let generation = previous.generation + 1;
+            let mut index: u32 = 0;
+            for selector in allowed_entrypoints.span() {
+                assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
+                self.SessionKeys_allowed.write((session_key, generation, *selector), true);
+                self.SessionKeys_entrypoints.write((session_key, generation, index), *selector);
+                index += 1;
+            }
+            self
+                .SessionKeys_records
+                .write(
+                    session_key,
+                    SessionRecord {
+                        valid_until,
+                        max_calls,
+                        calls_used: 0,
+                        entrypoints_len: index,
+                        generation,
+                        revoked: false,
+                    },
+                );
+            self
+                .emit(
+                    SessionKeyAdded {
+                        session_key, valid_until, max_calls, allowed_entrypoints_len: index,
+                    },
+                );
+        }
+
+        /// Revokes `session_key`: every field reads 0 and the whitelist is gone. Only the
+        /// account itself may call it; refuses a key that has no live session.
+        /// Emits `SessionKeyRevoked`.
+        fn revoke_session_key(ref self: ComponentState<TContractState>, session_key: felt252) {
+            assert_only_self();
+            let previous = self.SessionKeys_records.read(session_key);
+            if previous.valid_until == 0 {
+                core::panic_with_felt252(absent_reason(@previous));
+            }
+            self
+                .SessionKeys_records
+                .write(
+                    session_key,
+                    SessionRecord {
+                        generation: previous.generation + 1, revoked: true, ..Default::default()
+                    },
+                );
+            self.emit(SessionKeyRevoked { session_key });
+        }
+
+        fn get_session_data(
+            self: @ComponentState<TContractState>, session_key: felt252,
+        ) -> SessionData {
+            let record = self.SessionKeys_records.read(session_key);
+            SessionData {
+                valid_until: record.valid_until,
+                max_calls: record.max_calls,
+                calls_used: record.calls_used,
+                allowed_entrypoints_len: record.entrypoints_len,
+            }
+        }
+    }
+
+    #[embeddable_as(SessionKeyViewsImpl)]
+    impl SessionKeyViews<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionKeyViews<ComponentState<TContractState>> {
+        fn get_allowed_entrypoints(
+            self: @ComponentState<TContractState>, session_key: felt252,
+        ) -> Array<felt252> {
+            let record = self.SessionKeys_records.read(session_key);
+            let mut entrypoints = array![];
+            for index in 0..record.entrypoints_len {
+                entrypoints
+                    .append(
+                        self.SessionKeys_entrypoints.read((session_key, record.generation, index)),
+                    );
+            }
+            entrypoints
+        }
+
+        fn is_session_revoked(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
+            self.SessionKeys_records.read(session_key).revoked
+        }
+
+        fn session_status(
+            self: @ComponentState<TContractState>, session_key: felt252, calls: Array<Call>,
+        ) -> felt252 {
+            let record = self.SessionKeys_records.read(session_key);
+            if record.valid_until == 0 {
+                return absent_reason(@record);
+            }
+            self
+                .check_policy(
+                    session_key, @record, calls.span(), get_block_timestamp(), get_contract_address(),
+                )
+        }
+    }
+
+    #[generate_trait]
+    pub impl InternalImpl<
+        TContractState, +HasComponent<TContractState>,
+    > of InternalTrait<TContractState> {
+        /// Validates a session signature `[session_pubkey, r, s, valid_until]` over `hash`
+        /// for `calls` and, if every check passes, consumes one call of the session.
+        /// Returns `reasons::OK`, or the reason code of the first failing check.
+        /// The one routine behind `__validate__` and `execute_from_outside_v2`.
+        fn validate_session(
+            ref self: ComponentState<TContractState>,
+            hash: felt252,
+            signature: Span<felt252>,
+            calls: Span<Call>,
+            now: u64,
+            account: ContractAddress,
+        ) -> felt252 {
+            if signature.len() != 4 {
+                return reasons::BAD_SIGNATURE_FORMAT;
+            }
+            let session_key = *signature[0];
+            // 1. `valid_until` is a u64 and is the registered one. (Compared after the
+            //    record is known to exist: an absent session reports why it is absent.)
+            let Some(claimed_valid_until) = (*signature[3]).try_into() else {
+                return reasons::BAD_SIGNATURE_FORMAT;
+            };
+            let record = self.SessionKeys_records.read(session_key);
+            // 2. The session exists.
+            if record.valid_until == 0 {
+                return absent_reason(@record);
+            }
+            let claimed_valid_until: u64 = claimed_valid_until;
+            if claimed_valid_until != record.valid_until {
+                return reasons::VALID_UNTIL_MISMATCH;
+            }
+            // 3.-6. Time, call budget, self-calls, blocklist, whitelist.
+            let reason = self.check_policy(session_key, @record, calls, now, account);
+            if reason != reasons::OK {
+                return reason;
+            }
+            // 7. The session key signed this hash.
+            if !check_ecdsa_signature(hash, session_key, *signature[1], *signature[2]) {
+                return reasons::INVALID_SIGNATURE;
+            }
+            // 8. Only now consume one call: once per transaction, whatever the call count.
+            let calls_used = record.calls_used + 1;
+            self.SessionKeys_records.write(session_key, SessionRecord { calls_used, ..record });
+            self.emit(SessionKeyUsed { session_key, calls_used });
+            reasons::OK
+        }
+
+        /// Steps 3-6 of the validation, for an existing session.
+        fn check_policy(
+            self: @ComponentState<TContractState>,
+            session_key: felt252,
+            record: @SessionRecord,
+            calls: Span<Call>,
+            now: u64,
+            account: ContractAddress,
+        ) -> felt252 {
+            // 3. Not expired. (`__validate__` sees the time rounded down to the hour;
+            //    `__execute__` re-checks the exact time.)
+            if now > *record.valid_until {
+                return reasons::EXPIRED;
+            }
+            // 4. Call budget left.
+            if *record.calls_used >= *record.max_calls {
+                return reasons::MAX_CALLS_EXCEEDED;
+            }
+            // 5. Never the account itself (stricter than the SNIP, which only requires it
+            //    for empty whitelists), never an admin selector.
+            for call in calls {
+                if *call.to == account {
+                    return reasons::SELF_CALL;
+                }
+                if is_blocked_selector(*call.selector) {
+                    return reasons::BLOCKED_SELECTOR;
+                }
+            }
+            // 6. A non-empty whitelist names every selector: one map read per call.
+            if *record.entrypoints_len != 0 {
+                for call in calls {
+                    if !self
+                        .SessionKeys_allowed
+                        .read((session_key, *record.generation, *call.selector)) {
+                        return reasons::ENTRYPOINT_NOT_ALLOWED;
+                    }
+                }
+            }
+            reasons::OK
+        }
+    }
+
+    /// Why a record with `valid_until == 0` holds no session.
+    fn absent_reason(record: @SessionRecord) -> felt252 {
+        if *record.revoked {
+            reasons::REVOKED
+        } else {
+            reasons::NOT_REGISTERED
+        }
+    }
+
+    /// Session management is the owner's: a transaction the owner signed, which the
+    /// account executes as a call to itself.
+    fn assert_only_self() {
+        assert(get_caller_address() == get_contract_address(), reasons::UNAUTHORIZED);
+    }
+}

@@ -1,0 +1,63 @@
+//! One storage slot per session. Validation reads it once and writes it once, which is
+//! most of what a session transaction costs beyond an owner one.
+use starknet::storage_access::StorePacking;
+
+/// A session as stored.
+///
+/// `generation` grows on every registration and revocation of the key; whitelist entries
+/// are stored under (key, generation, ...), so an update or a revoke makes every earlier
+/// entry unreachable in O(1), whatever the whitelist's length.
+#[derive(Copy, Drop, Serde, PartialEq, Debug, Default)]
+pub struct SessionRecord {
+    pub valid_until: u64,
+    pub max_calls: u32,
+    pub calls_used: u32,
+    pub entrypoints_len: u32,
+    pub generation: u32,
+    pub revoked: bool,
+}
+
+// Bit layout of the packed felt252 (low to high): valid_until 0..64, max_calls 64..96,
+// calls_used 96..128 | entrypoints_len 128..160, generation 160..192, revoked 192.
+const SHIFT_32: felt252 = 0x100000000;
+const SHIFT_64: felt252 = 0x10000000000000000;
+const SHIFT_96: felt252 = 0x1000000000000000000000000;
+const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
+const SHIFT_160: felt252 = 0x10000000000000000000000000000000000000000;
+const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
+
+const TWO_POW_32: NonZero<u128> = 0x100000000;
+const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
+
+pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
+    fn pack(value: SessionRecord) -> felt252 {
+        let revoked: felt252 = if value.revoked {
+            SHIFT_192
+        } else {
+            0
+        };
+        value.valid_until.into()
+            + value.max_calls.into() * SHIFT_64
+            + value.calls_used.into() * SHIFT_96
+            + value.entrypoints_len.into() * SHIFT_128
+            + value.generation.into() * SHIFT_160
+            + revoked
+    }
+
+    fn unpack(value: felt252) -> SessionRecord {
+        let value: u256 = value.into();
+        let (upper, valid_until) = DivRem::div_rem(value.low, TWO_POW_64);
+        let (calls_used, max_calls) = DivRem::div_rem(upper, TWO_POW_32);
+        let (upper, entrypoints_len) = DivRem::div_rem(value.high, TWO_POW_32);
+        let (revoked, generation) = DivRem::div_rem(upper, TWO_POW_32);
+        // Every part is a remainder (or quotient) below its width: the conversions hold.
+        SessionRecord {
+            valid_until: valid_until.try_into().unwrap(),
+            max_calls: max_calls.try_into().unwrap(),
+            calls_used: calls_used.try_into().unwrap(),
+            entrypoints_len: entrypoints_len.try_into().unwrap(),
+            generation: generation.try_into().unwrap(),
+            revoked: revoked != 0,
+        }
+    }
+}

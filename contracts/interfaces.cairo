@@ -1,0 +1,3 @@
+pub mod account;
+pub mod outside_execution;
+pub mod session;

@@ -1,0 +1,41 @@
+//! Session-Keys SNIP interface, exactly as the SNIP names it, plus the views our SDK needs.
+use starknet::account::Call;
+
+/// XOR of sn_keccak("add_or_update_session_key"), sn_keccak("revoke_session_key") and
+/// sn_keccak("get_session_data") — the id the SNIP defines (a test recomputes it).
+pub const ISESSION_KEY_MANAGER_ID: felt252 =
+    0x37ab4f01106526662a612eaa2926df2aa314c4144b964f183805880bbcfa55d;
+
+/// A session as the SNIP reports it. `valid_until == 0` means absent or revoked.
+#[derive(Drop, Copy, Serde, PartialEq, Debug)]
+pub struct SessionData {
+    pub valid_until: u64,
+    pub max_calls: u32,
+    pub calls_used: u32,
+    pub allowed_entrypoints_len: u32,
+}
+
+#[starknet::interface]
+pub trait ISessionKeyManager<TState> {
+    fn add_or_update_session_key(
+        ref self: TState,
+        session_key: felt252,
+        valid_until: u64,
+        max_calls: u32,
+        allowed_entrypoints: Array<felt252>,
+    );
+    fn revoke_session_key(ref self: TState, session_key: felt252);
+    fn get_session_data(self: @TState, session_key: felt252) -> SessionData;
+}
+
+/// Beyond the SNIP: what a wallet SDK needs to explain a session before using it.
+#[starknet::interface]
+pub trait ISessionKeyViews<TState> {
+    /// The session's whitelist (empty: any selector that is not blocked).
+    fn get_allowed_entrypoints(self: @TState, session_key: felt252) -> Array<felt252>;
+    /// True once revoked (until registered again): tells "revoked" from "never registered".
+    fn is_session_revoked(self: @TState, session_key: felt252) -> bool;
+    /// Dry run of the session checks (all but the signature) for these calls at the
+    /// current block time: returns `'OK'` or the reason code validation would fail with.
+    fn session_status(self: @TState, session_key: felt252, calls: Array<Call>) -> felt252;
+}

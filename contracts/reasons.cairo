@@ -1,0 +1,48 @@
+//! Reason codes: why a session (or an outside execution) is refused. The same short
+//! strings are the revert reasons of `__validate__` / `execute_from_outside_v2` and the
+//! return values of the dry-run view `session_status`, so the SDK maps one list to typed
+//! errors (sdk/errors keeps the TypeScript side; a test checks both lists agree).
+
+/// The session would be accepted.
+pub const OK: felt252 = 'OK';
+/// No session was ever registered for this key.
+pub const NOT_REGISTERED: felt252 = 'NOT_REGISTERED';
+/// The session was revoked by the owner.
+pub const REVOKED: felt252 = 'REVOKED';
+/// The block time is past the session's `valid_until`.
+pub const EXPIRED: felt252 = 'EXPIRED';
+/// `calls_used` reached `max_calls`.
+pub const MAX_CALLS_EXCEEDED: felt252 = 'MAX_CALLS_EXCEEDED';
+/// A call targets the account itself; sessions can never do that.
+pub const SELF_CALL: felt252 = 'SELF_CALL';
+/// A call uses an admin selector (upgrade, key management, ...).
+pub const BLOCKED_SELECTOR: felt252 = 'BLOCKED_SELECTOR';
+/// The session has a whitelist and a call's selector is not in it.
+pub const ENTRYPOINT_NOT_ALLOWED: felt252 = 'ENTRYPOINT_NOT_ALLOWED';
+/// The signature is neither `[r, s]` nor `[session_pubkey, r, s, valid_until]`,
+/// or its `valid_until` does not fit in a u64.
+pub const BAD_SIGNATURE_FORMAT: felt252 = 'BAD_SIGNATURE_FORMAT';
+/// The signature's `valid_until` differs from the registered one.
+pub const VALID_UNTIL_MISMATCH: felt252 = 'VALID_UNTIL_MISMATCH';
+/// The ECDSA signature does not verify (owner or session key).
+pub const INVALID_SIGNATURE: felt252 = 'INVALID_SIGNATURE';
+
+// Outside execution (SNIP-9 V2).
+/// `caller` is neither ANY_CALLER nor the address submitting the execution.
+pub const INVALID_CALLER: felt252 = 'INVALID_CALLER';
+/// The block time is not after `execute_after`.
+pub const TOO_EARLY: felt252 = 'TOO_EARLY';
+/// The block time is not before `execute_before`.
+pub const TOO_LATE: felt252 = 'TOO_LATE';
+/// The outside-execution nonce was already used.
+pub const NONCE_USED: felt252 = 'NONCE_USED';
+/// `execute_from_outside_v2` was entered while one was running.
+pub const REENTRANT_CALL: felt252 = 'REENTRANT_CALL';
+
+// Owner operations and transaction checks.
+/// Only the account itself (a transaction signed by the owner) may call this.
+pub const UNAUTHORIZED: felt252 = 'UNAUTHORIZED';
+/// `__execute__` called by a contract, or through a deprecated transaction version.
+pub const INVALID_TX: felt252 = 'INVALID_TX';
+/// A registration argument is unusable (zero key, zero max_calls, past valid_until, ...).
+pub const INVALID_SESSION: felt252 = 'INVALID_SESSION';

@@ -1,0 +1,2 @@
+pub mod execution;
+pub mod snip12;
