@@ -6,3 +6,6 @@ pub mod interfaces;
 pub mod mocks;
 pub mod reasons;
 pub mod utils;
+
+#[cfg(test)]
+mod tests;

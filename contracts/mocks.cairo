@@ -1,3 +1,4 @@
 //! Contracts that exist only for the tests to call.
 pub mod counter;
+pub mod declare_probe;
 pub mod token;

@@ -84,7 +84,7 @@ function inputsHash(manifest: PackageManifest): string {
 }
 
 /** starknet-compile takes a directory with a cairo_project.toml; we derive it from Scarb.toml. */
-function writeCairoProject(manifest: PackageManifest): string {
+export function writeCairoProject(manifest: PackageManifest): string {
   const projectDir = join(TARGET_DIR, "cairo-project");
   mkdirSync(projectDir, { recursive: true });
   const crateRoot = relative(projectDir, manifest.sourceDir);

@@ -15,7 +15,8 @@ let devnet: DevnetProvider | undefined;
 
 /** starknet.js provider on the devnet's JSON-RPC endpoint. */
 export function rpcProvider(): RpcProvider {
-  rpc ??= new RpcProvider({ nodeUrl: `${devnetUrl()}/rpc` });
+  // Devnet mines at once: poll receipts every 100 ms, not starknet.js's default 5 s.
+  rpc ??= new RpcProvider({ nodeUrl: `${devnetUrl()}/rpc`, transactionRetryIntervalFallback: 100 });
   return rpc;
 }
 

@@ -27,7 +27,7 @@ describe("build manifest", () => {
       const contract = segments.pop();
       const file = join(manifest.sourceDir, ...segments) + ".cairo";
       const source = readFileSync(file, "utf8");
-      expect(source, `${file} declares ${contract}`).toMatch(new RegExp(`#\\[starknet::contract\\]\\s*pub mod ${contract}\\b`));
+      expect(source, `${file} declares ${contract}`).toMatch(new RegExp(`#\\[starknet::contract(?:\\(account\\))?\\]\\s*pub mod ${contract}\\b`));
     }
   });
 });

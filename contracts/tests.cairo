@@ -1,0 +1,4 @@
+//! Cairo unit tests (cairo-test): fast checks of pure logic. The devnet tests in test/
+//! remain the proof of the account's behaviour.
+mod test_session_record;
+mod test_snip12;

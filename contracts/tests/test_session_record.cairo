@@ -1,0 +1,51 @@
+use starknet::storage_access::StorePacking;
+use crate::components::session_record::{SessionRecord, SessionRecordStorePacking};
+
+fn round_trip(record: SessionRecord) {
+    let packed = SessionRecordStorePacking::pack(record);
+    assert_eq!(SessionRecordStorePacking::unpack(packed), record);
+}
+
+#[test]
+fn empty_record_packs_to_zero() {
+    assert_eq!(SessionRecordStorePacking::pack(Default::default()), 0);
+    assert_eq!(SessionRecordStorePacking::unpack(0), Default::default());
+}
+
+#[test]
+fn every_field_survives_at_its_extremes() {
+    round_trip(
+        SessionRecord {
+            valid_until: 0xffffffffffffffff,
+            max_calls: 0xffffffff,
+            calls_used: 0xffffffff,
+            entrypoints_len: 0xffffffff,
+            generation: 0xffffffff,
+            revoked: true,
+        },
+    );
+    round_trip(
+        SessionRecord {
+            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, revoked: false,
+        },
+    );
+    round_trip(
+        SessionRecord {
+            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, revoked: true,
+        },
+    );
+}
+
+#[test]
+fn fields_do_not_overlap() {
+    let record = SessionRecord {
+        valid_until: 1_700_000_000,
+        max_calls: 7,
+        calls_used: 3,
+        entrypoints_len: 1000,
+        generation: 42,
+        revoked: false,
+    };
+    round_trip(record);
+    round_trip(SessionRecord { calls_used: record.calls_used + 1, ..record });
+}

@@ -1,0 +1,29 @@
+// A starknet.js Signer for session keys: any starknet.js `Account` built with it sends
+// session transactions, and `signMessage` signs SNIP-9 outside executions. starknet.js
+// computes every hash (transaction hash, SNIP-12 message hash); this class only lays out
+// the session signature `[session_pubkey, r, s, valid_until]`.
+import { ec, num, Signer, type Signature } from "starknet";
+
+export interface SessionSignerParameters {
+  /** The session's private key (hex). */
+  privateKey: string;
+  /** The session's `valid_until` as registered on the account (unix seconds). */
+  validUntil: number | bigint;
+}
+
+export class SessionSigner extends Signer {
+  readonly publicKey: string;
+  readonly validUntil: bigint;
+
+  constructor({ privateKey, validUntil }: SessionSignerParameters) {
+    super(privateKey);
+    this.publicKey = ec.starkCurve.getStarkKey(privateKey);
+    this.validUntil = BigInt(validUntil);
+  }
+
+  /** `[session_pubkey, r, s, valid_until]` over `msgHash`. */
+  protected override async signRaw(msgHash: string): Promise<Signature> {
+    const { r, s } = ec.starkCurve.sign(msgHash, this.pk);
+    return [this.publicKey, num.toHex(r), num.toHex(s), num.toHex(this.validUntil)];
+  }
+}

@@ -1,0 +1,162 @@
+// Deploying SessionAccounts and acting on them in integration tests.
+import { Account, CallData, type Call, Contract, ec, hash, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
+import { expect } from "vitest";
+import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
+import { SessionSigner } from "../../sdk/signers/sessionSigner.ts";
+import { builtContract, declareIfNeeded, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
+
+export const STRK_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+
+export interface DeployedSessionAccount {
+  address: string;
+  ownerPrivateKey: string;
+  ownerPublicKey: string;
+  /** starknet.js Account signing as the owner. */
+  owner: Account;
+}
+
+export function randomKeyPair(): { privateKey: string; publicKey: string } {
+  const privateKey = stark.randomAddress();
+  return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey) };
+}
+
+/** Deploys a SessionAccount through the UDC from a funded devnet account, and funds it with STRK. */
+export async function deploySessionAccount(options: { funderIndex?: number; fund?: bigint } = {}): Promise<DeployedSessionAccount> {
+  const funder = await fundedAccount(options.funderIndex ?? 0);
+  const classHash = await declareIfNeeded(funder, "SessionAccount");
+  const { privateKey, publicKey } = randomKeyPair();
+  const deployment = await funder.deployContract({ classHash, constructorCalldata: CallData.compile({ public_key: publicKey }), salt: stark.randomAddress() });
+  await rpcProvider().waitForTransaction(deployment.transaction_hash);
+  const address = num.toHex64(deployment.contract_address);
+  await devnetProvider().mint(address, options.fund ?? 10n ** 21n, "FRI");
+  return { address, ownerPrivateKey: privateKey, ownerPublicKey: publicKey, owner: new Account({ provider: rpcProvider(), address, signer: privateKey, cairoVersion: "1" }) };
+}
+
+export function sessionAccountContract(address: string, provider: RpcProvider = rpcProvider()): Contract {
+  return new Contract({ abi: builtContract("SessionAccount").sierra.abi, address, providerOrAccount: provider });
+}
+
+export interface SessionParameters {
+  publicKey: string;
+  validUntil: number | bigint;
+  maxCalls: number;
+  /** Entrypoint names or selectors; empty = no whitelist. */
+  entrypoints?: string[];
+}
+
+export function toSelector(entrypoint: string): string {
+  return entrypoint.startsWith("0x") ? entrypoint : hash.getSelectorFromName(entrypoint);
+}
+
+export function addSessionCall(accountAddress: string, session: SessionParameters): Call {
+  return {
+    contractAddress: accountAddress,
+    entrypoint: "add_or_update_session_key",
+    calldata: CallData.compile({
+      session_key: session.publicKey,
+      valid_until: session.validUntil,
+      max_calls: session.maxCalls,
+      allowed_entrypoints: (session.entrypoints ?? []).map(toSelector),
+    }),
+  };
+}
+
+/** Owner-signed registration of a session; waits for it and checks it succeeded. */
+export async function registerSession(account: DeployedSessionAccount, session: SessionParameters): Promise<void> {
+  await executeAndWait(account.owner, [addSessionCall(account.address, session)]);
+}
+
+export async function executeAndWait(account: Account, calls: Call[]): Promise<string> {
+  const { transaction_hash } = await account.execute(calls);
+  const receipt = await rpcProvider().waitForTransaction(transaction_hash);
+  if (!receipt.isSuccess()) throw new Error(`transaction ${transaction_hash} did not succeed: ${JSON.stringify(receipt.value)}`);
+  return transaction_hash;
+}
+
+/** A starknet.js Account on `address` that signs with a session key. */
+export function sessionSignedAccount(address: string, privateKey: string, validUntil: number | bigint): Account {
+  return new Account({ provider: rpcProvider(), address, signer: new SessionSigner({ privateKey, validUntil }), cairoVersion: "1" });
+}
+
+/**
+ * A signer that hands the transaction hash to `layout`, which returns any signature at
+ * all: for attack tests that must put malformed or forged signatures on the wire.
+ */
+export class RawSigner extends Signer {
+  constructor(private readonly layout: (msgHash: string) => string[]) {
+    super(stark.randomAddress());
+  }
+  protected override async signRaw(msgHash: string): Promise<Signature> {
+    return this.layout(msgHash);
+  }
+}
+
+export function rawSignedAccount(address: string, layout: (msgHash: string) => string[]): Account {
+  return new Account({ provider: rpcProvider(), address, signer: new RawSigner(layout), cairoVersion: "1" });
+}
+
+/** ECDSA (r, s) of `msgHash` by `privateKey`, as hex strings. */
+export function signHash(msgHash: string, privateKey: string): [string, string] {
+  const { r, s } = ec.starkCurve.sign(msgHash, privateKey);
+  return [num.toHex(r), num.toHex(s)];
+}
+
+export interface SessionState {
+  validUntil: bigint;
+  maxCalls: bigint;
+  callsUsed: bigint;
+  entrypointsLength: bigint;
+}
+
+export async function sessionData(accountAddress: string, sessionKey: string): Promise<SessionState> {
+  const data = (await sessionAccountContract(accountAddress).call("get_session_data", [sessionKey])) as Record<string, bigint>;
+  return {
+    validUntil: BigInt(data.valid_until ?? -1n),
+    maxCalls: BigInt(data.max_calls ?? -1n),
+    callsUsed: BigInt(data.calls_used ?? -1n),
+    entrypointsLength: BigInt(data.allowed_entrypoints_len ?? -1n),
+  };
+}
+
+export async function strkBalance(address: string): Promise<bigint> {
+  const [low, high] = await rpcProvider().callContract({ contractAddress: STRK_ADDRESS, entrypoint: "balance_of", calldata: [address] });
+  return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
+}
+
+export async function nonceOf(address: string): Promise<bigint> {
+  return BigInt(await rpcProvider().getNonceForAddress(address));
+}
+
+/** Asserts that `action` is refused with the contract's reason code `reason`. */
+export async function expectReason(action: Promise<unknown>, reason: ReasonCode): Promise<void> {
+  let error: unknown;
+  try {
+    await action;
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error, `expected a rejection with ${reason}, but it succeeded`).toBeDefined();
+  const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { baseError?: unknown }).baseError ?? "")}` : String(error);
+  expect(findReasonCode(text), `reason in: ${text.slice(0, 2000)}`).toBe(reason);
+}
+
+/**
+ * Resource bounds well above the current prices, so a transaction can be sent without
+ * fee estimation: estimation runs `__execute__`, and a test that wants a transaction
+ * reverted *on chain* (not refused before sending) must skip it.
+ */
+export async function generousResourceBounds() {
+  const block = await rpcProvider().getBlockWithTxHashes("latest");
+  const price = (p: { price_in_fri: string }) => BigInt(p.price_in_fri) * 2n + 1n;
+  return {
+    l1_gas: { max_amount: 10_000n, max_price_per_unit: price(block.l1_gas_price) },
+    l2_gas: { max_amount: 100_000_000n, max_price_per_unit: price(block.l2_gas_price) },
+    l1_data_gas: { max_amount: 10_000n, max_price_per_unit: price(block.l1_data_gas_price) },
+  };
+}
+
+/** Sends `calls` with fixed resource bounds (no estimation) and returns the receipt. */
+export async function executeWithoutEstimate(account: Account, calls: Call[]) {
+  const { transaction_hash } = await account.execute(calls, { resourceBounds: await generousResourceBounds(), tip: 0n });
+  return rpcProvider().waitForTransaction(transaction_hash);
+}
