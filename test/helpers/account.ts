@@ -3,9 +3,9 @@ import { Account, CallData, type Call, Contract, ec, hash, num, type RpcProvider
 import { expect } from "vitest";
 import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
 import { SessionSigner } from "../../sdk/signers/sessionSigner.ts";
-import { builtContract, declareIfNeeded, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
+import { deploySessionAccount as deployAccount, STRK_TOKEN_ADDRESS } from "../../scripts/lib/deploy-account.ts";
+import { builtContract, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
 
-export const STRK_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
 
 export interface DeployedSessionAccount {
   address: string;
@@ -20,14 +20,11 @@ export function randomKeyPair(): { privateKey: string; publicKey: string } {
   return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey) };
 }
 
-/** Deploys a SessionAccount through the UDC from a funded devnet account, and funds it with STRK. */
+/** Deploys a SessionAccount through the UDC from a funded devnet account, and mints it STRK. */
 export async function deploySessionAccount(options: { funderIndex?: number; fund?: bigint } = {}): Promise<DeployedSessionAccount> {
   const funder = await fundedAccount(options.funderIndex ?? 0);
-  const classHash = await declareIfNeeded(funder, "SessionAccount");
   const { privateKey, publicKey } = randomKeyPair();
-  const deployment = await funder.deployContract({ classHash, constructorCalldata: CallData.compile({ public_key: publicKey }), salt: stark.randomAddress() });
-  await rpcProvider().waitForTransaction(deployment.transaction_hash);
-  const address = num.toHex64(deployment.contract_address);
+  const { address } = await deployAccount({ deployer: funder, ownerPublicKey: publicKey });
   await devnetProvider().mint(address, options.fund ?? 10n ** 21n, "FRI");
   return { address, ownerPrivateKey: privateKey, ownerPublicKey: publicKey, owner: new Account({ provider: rpcProvider(), address, signer: privateKey, cairoVersion: "1" }) };
 }
@@ -119,7 +116,7 @@ export async function sessionData(accountAddress: string, sessionKey: string): P
 }
 
 export async function strkBalance(address: string): Promise<bigint> {
-  const [low, high] = await rpcProvider().callContract({ contractAddress: STRK_ADDRESS, entrypoint: "balance_of", calldata: [address] });
+  const [low, high] = await rpcProvider().callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
   return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
 }
 

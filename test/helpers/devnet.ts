@@ -1,10 +1,9 @@
 // What integration tests use to talk to the run's devnet: providers, funded accounts,
 // declare-if-needed of built contracts, and control of block time.
-import { readFileSync } from "node:fs";
-import { Account, type CompiledSierraCasm, type CompiledSierra, RpcProvider } from "starknet";
+import { Account, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { inject } from "vitest";
-import { artifactPaths } from "../../scripts/lib/build-contracts.ts";
+import { readBuiltContract } from "../../scripts/lib/deploy-account.ts";
 
 export function devnetUrl(): string {
   return inject("devnetUrl");
@@ -34,19 +33,8 @@ export async function fundedAccount(index = 0): Promise<Account> {
   return new Account({ provider: rpcProvider(), address: predeployed.address, signer: predeployed.private_key });
 }
 
-export interface BuiltContract {
-  sierra: CompiledSierra;
-  casm: CompiledSierraCasm;
-}
-
-/** Reads a contract built by `npm run build` (target/dev), by contract name. */
-export function builtContract(name: string): BuiltContract {
-  const paths = artifactPaths(name);
-  return {
-    sierra: JSON.parse(readFileSync(paths.sierra, "utf8")) as CompiledSierra,
-    casm: JSON.parse(readFileSync(paths.casm, "utf8")) as CompiledSierraCasm,
-  };
-}
+/** A contract built by `npm run build` (target/dev), by contract name. */
+export const builtContract = readBuiltContract;
 
 /** Declares a built contract unless its class is already on the chain; returns the class hash. */
 export async function declareIfNeeded(account: Account, name: string): Promise<string> {

@@ -1,0 +1,131 @@
+// `npm run bench:gas`: the same STRK transfer sent five ways on one devnet, side by side:
+// devnet's predeployed OpenZeppelin account, our account owner-signed, session-signed
+// with a 1-entry and a 100-entry whitelist, and a session-signed outside execution
+// relayed by another account. Prints the L2 gas of each and the ratios against targets.
+import { Account, type Call, CallData, cairo, ec, hash, OutsideExecutionVersion, outsideExecution, RpcProvider, stark } from "starknet";
+import { DevnetProvider } from "starknet-devnet";
+import { SessionSigner } from "../sdk/signers/sessionSigner.ts";
+import { buildContracts } from "./lib/build-contracts.ts";
+import { deploySessionAccount, STRK_TOKEN_ADDRESS } from "./lib/deploy-account.ts";
+import { startDevnet } from "./lib/devnet.ts";
+
+/** Transactions per row; the table shows the median (the first one warms storage up). */
+const RUNS = 3;
+
+function log(message: string) {
+  console.log(`[bench:gas] ${message}`);
+}
+
+function transfer(recipient: string): Call {
+  return { contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "transfer", calldata: CallData.compile({ recipient, amount: cairo.uint256(1000n) }) };
+}
+
+async function l2Gas(provider: RpcProvider, transactionHash: string): Promise<bigint> {
+  const receipt = await provider.waitForTransaction(transactionHash);
+  if (!receipt.isSuccess()) throw new Error(`benchmark transaction ${transactionHash} failed: ${JSON.stringify(receipt.value)}`);
+  const resources = (receipt.value as { execution_resources?: { l2_gas?: number | string } }).execution_resources;
+  if (resources?.l2_gas === undefined) throw new Error(`receipt of ${transactionHash} has no execution_resources.l2_gas`);
+  return BigInt(resources.l2_gas);
+}
+
+function median(values: bigint[]): bigint {
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted[Math.floor(sorted.length / 2)] as bigint;
+}
+
+async function measure(name: string, send: () => Promise<string>, provider: RpcProvider): Promise<bigint> {
+  const samples: bigint[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await l2Gas(provider, await send()));
+  log(`${name}: ${samples.join(", ")}`);
+  return median(samples);
+}
+
+async function main() {
+  await buildContracts({ quiet: true });
+  log("starting devnet ...");
+  const { devnet, rpcUrl } = await startDevnet();
+  try {
+    const provider = new RpcProvider({ nodeUrl: rpcUrl, transactionRetryIntervalFallback: 100 });
+    const devnetApi = new DevnetProvider({ url: devnet.provider.url });
+    const [oz0, oz1] = await devnetApi.getPredeployedAccounts();
+    if (!oz0 || !oz1) throw new Error("devnet has too few predeployed accounts");
+    const openZeppelin = new Account({ provider, address: oz0.address, signer: oz0.private_key });
+    const relayer = new Account({ provider, address: oz1.address, signer: oz1.private_key });
+    const recipient = stark.randomAddress();
+    // The recipient holds STRK before any row, so every row writes the same slots.
+    await provider.waitForTransaction((await openZeppelin.execute(transfer(recipient))).transaction_hash);
+
+    const ownerKey = stark.randomAddress();
+    const { address } = await deploySessionAccount({ deployer: openZeppelin, ownerPublicKey: ec.starkCurve.getStarkKey(ownerKey) });
+    await devnetApi.mint(address, 10n ** 21n, "FRI");
+    const owner = new Account({ provider, address, signer: ownerKey, cairoVersion: "1" });
+    const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
+    const validUntil = now + 86_400;
+
+    async function session(entrypoints: string[]): Promise<Account> {
+      const key = stark.randomAddress();
+      const call: Call = {
+        contractAddress: address,
+        entrypoint: "add_or_update_session_key",
+        calldata: CallData.compile({ session_key: ec.starkCurve.getStarkKey(key), valid_until: validUntil, max_calls: 1000, allowed_entrypoints: entrypoints }),
+      };
+      await provider.waitForTransaction((await owner.execute(call)).transaction_hash);
+      return new Account({ provider, address, signer: new SessionSigner({ privateKey: key, validUntil }), cairoVersion: "1" });
+    }
+    const transferSelector = hash.getSelectorFromName("transfer");
+    const oneEntry = await session([transferSelector]);
+    const hundredEntries = await session([...Array.from({ length: 99 }, (_, i) => hash.getSelectorFromName(`entrypoint_${i}`)), transferSelector]);
+    const relayedSession = await session([transferSelector]);
+
+    const send = (account: Account) => async () => (await account.execute(transfer(recipient))).transaction_hash;
+    const rows = {
+      openZeppelin: await measure("OpenZeppelin account (devnet predeployed)", send(openZeppelin), provider),
+      owner: await measure("SessionAccount, owner-signed", send(owner), provider),
+      session1: await measure("SessionAccount, session, 1-entry whitelist", send(oneEntry), provider),
+      session100: await measure("SessionAccount, session, 100-entry whitelist", send(hundredEntries), provider),
+      relayed: await measure(
+        "session-signed outside execution, relayed",
+        async () => {
+          const block = (await provider.getBlockWithTxHashes("latest")).timestamp;
+          const outside = await relayedSession.getOutsideTransaction(
+            { caller: "ANY_CALLER", execute_after: block - 300, execute_before: block + 1_200 },
+            [transfer(recipient)],
+            OutsideExecutionVersion.V2,
+            stark.randomAddress(),
+          );
+          return (await relayer.execute(outsideExecution.buildExecuteFromOutsideCall(outside))).transaction_hash;
+        },
+        provider,
+      ),
+    };
+
+    const ratio = (a: bigint, b: bigint) => Number(a) / Number(b);
+    const checks = [
+      { name: "owner / OpenZeppelin", value: ratio(rows.owner, rows.openZeppelin), target: 0.95 },
+      { name: "session (1 entry) / owner", value: ratio(rows.session1, rows.owner), target: 1.15 },
+      { name: "session (100 entries) / session (1 entry)", value: ratio(rows.session100, rows.session1), target: 1.02 },
+      { name: "relayed outside execution / session (1 entry)", value: ratio(rows.relayed, rows.session1), target: 1.6 },
+    ];
+    console.log("");
+    console.log(`| STRK transfer sent by | L2 gas (median of ${RUNS}) |`);
+    console.log("| --- | ---: |");
+    console.log(`| OpenZeppelin account (devnet predeployed) | ${rows.openZeppelin.toLocaleString("en-US")} |`);
+    console.log(`| SessionAccount, owner-signed | ${rows.owner.toLocaleString("en-US")} |`);
+    console.log(`| SessionAccount, session-signed, 1-entry whitelist | ${rows.session1.toLocaleString("en-US")} |`);
+    console.log(`| SessionAccount, session-signed, 100-entry whitelist | ${rows.session100.toLocaleString("en-US")} |`);
+    console.log(`| session-signed outside execution, relayed by another account | ${rows.relayed.toLocaleString("en-US")} |`);
+    console.log("");
+    console.log("| ratio | measured | target | |");
+    console.log("| --- | ---: | ---: | --- |");
+    for (const check of checks) {
+      console.log(`| ${check.name} | ${check.value.toFixed(3)}x | <= ${check.target.toFixed(2)}x | ${check.value <= check.target ? "met" : "MISSED"} |`);
+    }
+  } finally {
+    devnet.kill("SIGTERM");
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench:gas] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+// `npm run deploy`: declare SessionAccount if needed and deploy an account for an owner
+// key, on the local devnet (`npm run devnet`) by default or on any network from .env
+// (see .env.example). Prints class hash, address, transaction hashes and fees.
+import "dotenv/config";
+import { Account, ec, RpcProvider } from "starknet";
+import { DevnetProvider } from "starknet-devnet";
+import { parseAddress, parsePrivateKey, parsePublicKey } from "../sdk/utils/keys.ts";
+import { DeployError, deploySessionAccount, formatStrk } from "./lib/deploy-account.ts";
+
+const LOCAL_DEVNET = "http://127.0.0.1:5050";
+
+class ConfigError extends Error {}
+
+function env(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parseStrk(value: string): bigint {
+  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new ConfigError(`ACCOUNT_FUNDING_STRK must be a decimal amount of STRK like 5 or 0.25, got ${JSON.stringify(value)}`);
+  const [whole = "0", fraction = ""] = value.split(".");
+  return BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
+}
+
+function checked<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError(`${name}: ${(error as Error).message}`);
+  }
+}
+
+async function configure() {
+  const rpcUrl = env("STARKNET_RPC_URL");
+  const local = rpcUrl === undefined;
+  const provider = new RpcProvider({ nodeUrl: rpcUrl ?? `${LOCAL_DEVNET}/rpc`, ...(local ? { transactionRetryIntervalFallback: 200 } : {}) });
+  try {
+    await provider.getChainId();
+  } catch {
+    throw new ConfigError(
+      local
+        ? `no devnet at ${LOCAL_DEVNET}: start one with \`npm run devnet\` in another terminal, or set STARKNET_RPC_URL in .env (see .env.example).`
+        : `cannot reach STARKNET_RPC_URL ${rpcUrl}: check the URL and the network.`,
+    );
+  }
+
+  let deployerAddress = env("DEPLOYER_ADDRESS");
+  let deployerKey = env("DEPLOYER_PRIVATE_KEY");
+  if (!deployerAddress || !deployerKey) {
+    if (!local) throw new ConfigError("DEPLOYER_ADDRESS and DEPLOYER_PRIVATE_KEY are required with STARKNET_RPC_URL (see .env.example).");
+    const [predeployed] = await new DevnetProvider({ url: LOCAL_DEVNET }).getPredeployedAccounts();
+    if (!predeployed) throw new ConfigError("the local devnet reports no predeployed account.");
+    deployerAddress = predeployed.address;
+    deployerKey = predeployed.private_key;
+  }
+  const deployer = new Account({
+    provider,
+    address: checked("DEPLOYER_ADDRESS", () => parseAddress(deployerAddress)),
+    signer: checked("DEPLOYER_PRIVATE_KEY", () => parsePrivateKey(deployerKey)),
+  });
+
+  let ownerPublicKey: string;
+  let generatedOwnerKey: string | undefined;
+  const ownerPublic = env("OWNER_PUBLIC_KEY");
+  const ownerPrivate = env("OWNER_PRIVATE_KEY");
+  if (ownerPublic && ownerPrivate) {
+    const derived = ec.starkCurve.getStarkKey(checked("OWNER_PRIVATE_KEY", () => parsePrivateKey(ownerPrivate)));
+    if (BigInt(derived) !== BigInt(checked("OWNER_PUBLIC_KEY", () => parsePublicKey(ownerPublic)))) {
+      throw new ConfigError("OWNER_PUBLIC_KEY is not the public key of OWNER_PRIVATE_KEY: set only one of them.");
+    }
+    ownerPublicKey = derived;
+  } else if (ownerPublic) {
+    ownerPublicKey = checked("OWNER_PUBLIC_KEY", () => parsePublicKey(ownerPublic));
+  } else if (ownerPrivate) {
+    ownerPublicKey = ec.starkCurve.getStarkKey(checked("OWNER_PRIVATE_KEY", () => parsePrivateKey(ownerPrivate)));
+  } else if (local) {
+    generatedOwnerKey = parsePrivateKey(`0x${Buffer.from(ec.starkCurve.utils.randomPrivateKey()).toString("hex")}`);
+    ownerPublicKey = ec.starkCurve.getStarkKey(generatedOwnerKey);
+  } else {
+    throw new ConfigError("OWNER_PUBLIC_KEY (or OWNER_PRIVATE_KEY) is required with STARKNET_RPC_URL (see .env.example).");
+  }
+
+  const funding = env("ACCOUNT_FUNDING_STRK");
+  const fundAmount = funding ? parseStrk(funding) : local ? 100n * 10n ** 18n : 0n;
+  const salt = env("DEPLOY_SALT");
+  return { network: rpcUrl ?? `local devnet ${LOCAL_DEVNET}`, deployer, ownerPublicKey, generatedOwnerKey, fundAmount, salt: salt ? checked("DEPLOY_SALT", () => parseAddress(salt)) : undefined };
+}
+
+try {
+  const config = await configure();
+  console.log(`[deploy] network:  ${config.network}`);
+  console.log(`[deploy] deployer: ${config.deployer.address}`);
+  console.log(`[deploy] owner public key: ${config.ownerPublicKey}`);
+  const deployed = await deploySessionAccount({
+    deployer: config.deployer,
+    ownerPublicKey: config.ownerPublicKey,
+    fundAmount: config.fundAmount,
+    ...(config.salt ? { salt: config.salt } : {}),
+    onProgress: (message) => console.log(`[deploy] ${message}`),
+  });
+  console.log("");
+  console.log(`class hash:  ${deployed.classHash}`);
+  console.log(`address:     ${deployed.address}`);
+  if (deployed.declare) console.log(`declare tx:  ${deployed.declare.transactionHash}  fee ${formatStrk(deployed.declare.fee)} STRK`);
+  console.log(`deploy tx:   ${deployed.deploy.transactionHash}  fee ${formatStrk(deployed.deploy.fee)} STRK`);
+  if (deployed.funding) console.log(`funding tx:  ${deployed.funding.transactionHash}  fee ${formatStrk(deployed.funding.fee)} STRK`);
+  if (config.generatedOwnerKey) {
+    console.log(`owner private key (generated for this devnet account; keep it to use the account): ${config.generatedOwnerKey}`);
+  }
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DeployError) {
+    console.error(`[deploy] ${error.message}`);
+    process.exit(1);
+  }
+  console.error(`[deploy] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
