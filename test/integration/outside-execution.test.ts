@@ -6,6 +6,7 @@ import {
   deploySessionAccount,
   type DeployedSessionAccount,
   executeAndWait,
+  executeWithoutEstimate,
   expectReason,
   nonceOf,
   randomKeyPair,
@@ -14,9 +15,9 @@ import {
   sessionData,
   sessionSignedAccount,
 } from "../helpers/account.ts";
-import { fundedAccount, latestBlockTime } from "../helpers/devnet.ts";
+import { devnetProvider, fundedAccount, latestBlockTime } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
-import type { ReasonCode } from "../../sdk/reasons.ts";
+import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
 
 let account: DeployedSessionAccount;
 let relayer: Account;
@@ -99,6 +100,39 @@ describe("outside execution (SNIP-9 V2)", () => {
     await expectReason(relayer.executeFromOutside(late), "TOO_LATE");
     expect(await counterValue(counter)).toBe(before);
     expect(await isNonceFree(early.outsideExecution.nonce)).toBe(true);
+  });
+
+  it("holds both window edges exactly: execute_after < now < execute_before", async () => {
+    // The next block gets exactly the time set, so each edge is hit to the second. The
+    // relayer sends without fee estimation (which would run on the previous block's time)
+    // and a refused execution shows up as the relayer's reverted transaction.
+    const at = async (time: number, options: { execute_after: number; execute_before: number }) => {
+      const transaction = await outside(account.owner, [increase()], { caller: "ANY_CALLER", ...options });
+      await devnetProvider().setTime(time, { generateBlock: false });
+      const receipt = await executeWithoutEstimate(relayer, relay(transaction));
+      return { receipt, nonce: transaction.outsideExecution.nonce };
+    };
+    const revertReason = (receipt: { value: unknown }) => JSON.stringify(receipt.value);
+    let time = (await latestBlockTime()) + 1_000;
+    const before = await counterValue(counter);
+
+    const early = await at(time, { execute_after: time, execute_before: time + 100 });
+    expect(early.receipt.isReverted()).toBe(true);
+    expect(findReasonCode(revertReason(early.receipt))).toBe("TOO_EARLY");
+    expect(await isNonceFree(early.nonce)).toBe(true);
+
+    time += 1_000;
+    const late = await at(time, { execute_after: time - 100, execute_before: time });
+    expect(late.receipt.isReverted()).toBe(true);
+    expect(findReasonCode(revertReason(late.receipt))).toBe("TOO_LATE");
+    expect(await isNonceFree(late.nonce)).toBe(true);
+    expect(await counterValue(counter)).toBe(before);
+
+    time += 1_000;
+    const inside = await at(time, { execute_after: time - 1, execute_before: time + 1 });
+    expect(inside.receipt.isSuccess()).toBe(true);
+    expect(await counterValue(counter)).toBe(before + 1n);
+    expect(await isNonceFree(inside.nonce)).toBe(false);
   });
 
   it("applies the session whitelist, self-call block and blocklist to the outside calls", async () => {
