@@ -1,6 +1,6 @@
 // Typed errors with stable codes. One base class; every failure the SDK reports is a
 // SessionError whose `code` a dApp can switch on. Contract reason codes map to codes here.
-import { findReasonCode, type ReasonCode } from "./reasons.ts";
+import { findReasonCode, type ReasonCode, type RefusalReason } from "./reasons.ts";
 
 export const SESSION_ERROR_CODES = [
   "SESSION_NOT_SUPPORTED",
@@ -48,7 +48,7 @@ export class SessionError extends Error {
   }
 }
 
-const BY_REASON: Record<Exclude<ReasonCode, "OK">, { code: SessionErrorCode; message: string }> = {
+const BY_REASON: Record<RefusalReason, { code: SessionErrorCode; message: string }> = {
   NOT_REGISTERED: { code: "SESSION_NOT_REGISTERED", message: "no session is registered for this key on the account" },
   REVOKED: { code: "SESSION_REVOKED", message: "the session was revoked by the account owner" },
   EXPIRED: { code: "SESSION_EXPIRED", message: "the session has expired" },
@@ -70,7 +70,7 @@ const BY_REASON: Record<Exclude<ReasonCode, "OK">, { code: SessionErrorCode; mes
 };
 
 /** The typed error for a contract reason code. */
-export function errorFromReason(reason: Exclude<ReasonCode, "OK">, options: { details?: string; cause?: unknown } = {}): SessionError {
+export function errorFromReason(reason: RefusalReason, options: { details?: string; cause?: unknown } = {}): SessionError {
   const { code, message } = BY_REASON[reason];
   return new SessionError(code, message, { reason, ...options });
 }

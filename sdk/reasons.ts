@@ -25,6 +25,8 @@ export const REASON_CODES = [
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
+/** Every code but OK: why the account refuses. */
+export type RefusalReason = Exclude<ReasonCode, "OK">;
 
 export function isReasonCode(value: string): value is ReasonCode {
   return (REASON_CODES as readonly string[]).includes(value);
@@ -38,13 +40,13 @@ export function decodeReason(felt: bigint | string): ReasonCode {
 }
 
 // Longest first, so a code that contains another one is found before it.
-const BY_LENGTH = [...REASON_CODES].filter((code) => code !== "OK").sort((a, b) => b.length - a.length);
+const BY_LENGTH = REASON_CODES.filter((code): code is RefusalReason => code !== "OK").sort((a, b) => b.length - a.length);
 
 /**
  * Finds the contract's reason code in a node error or revert reason. Starknet reports a
  * Cairo panic as the felt's hex and, when printable, as the quoted short string.
  */
-export function findReasonCode(text: string): ReasonCode | undefined {
+export function findReasonCode(text: string): RefusalReason | undefined {
   const lower = text.toLowerCase();
   for (const code of BY_LENGTH) {
     if (text.includes(`'${code}'`) || text.includes(`"${code}"`) || new RegExp(`\\b${code}\\b`).test(text)) return code;
