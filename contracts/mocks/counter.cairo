@@ -8,6 +8,8 @@ pub trait ICounter<TState> {
     fn fail(ref self: TState);
     fn get(self: @TState) -> u64;
     fn get_by_caller(self: @TState, caller: starknet::ContractAddress) -> u64;
+    /// The block time a transaction would see now (call it on the pre-confirmed block).
+    fn block_time(self: @TState) -> u64;
 }
 
 #[starknet::contract]
@@ -71,6 +73,10 @@ pub mod Counter {
 
         fn get_by_caller(self: @ContractState, caller: ContractAddress) -> u64 {
             self.by_caller.read(caller)
+        }
+
+        fn block_time(self: @ContractState) -> u64 {
+            starknet::get_block_timestamp()
         }
     }
 }

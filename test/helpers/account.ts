@@ -134,7 +134,7 @@ export async function expectReason(action: Promise<unknown>, reason: ReasonCode)
   }
   expect(error, `expected a rejection with ${reason}, but it succeeded`).toBeDefined();
   const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { baseError?: unknown }).baseError ?? "")}` : String(error);
-  expect(findReasonCode(text), `reason in: ${text.slice(0, 2000)}`).toBe(reason);
+  expect(findReasonCode(text), `reason in: ${text}`).toBe(reason);
 }
 
 /**

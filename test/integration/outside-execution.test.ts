@@ -15,7 +15,7 @@ import {
   sessionData,
   sessionSignedAccount,
 } from "../helpers/account.ts";
-import { devnetProvider, fundedAccount, latestBlockTime } from "../helpers/devnet.ts";
+import { fundedAccount, increaseBlockTime, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
 import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
 
@@ -103,33 +103,34 @@ describe("outside execution (SNIP-9 V2)", () => {
   });
 
   it("holds both window edges exactly: execute_after < now < execute_before", async () => {
-    // The next block gets exactly the time set, so each edge is hit to the second. The
-    // relayer sends without fee estimation (which would run on the previous block's time)
-    // and a refused execution shows up as the relayer's reverted transaction.
-    const at = async (time: number, options: { execute_after: number; execute_before: number }) => {
-      const transaction = await outside(account.owner, [increase()], { caller: "ANY_CALLER", ...options });
-      await devnetProvider().setTime(time, { generateBlock: false });
+    // Devnet fixes the time a transaction sees when it opens a block; the Counter reports
+    // it from the pre-confirmed block, so each edge is hit to the second. The relayer sends
+    // without fee estimation, and a refused execution is the relayer's reverted transaction.
+    const executionTime = async () => {
+      await increaseBlockTime(1_000);
+      const [now] = await rpcProvider().callContract({ contractAddress: counter, entrypoint: "block_time" }, "pre_confirmed");
+      return Number(now);
+    };
+    const relayAt = async (window: (now: number) => { execute_after: number; execute_before: number }) => {
+      const now = await executionTime();
+      const transaction = await outside(account.owner, [increase()], { caller: "ANY_CALLER", ...window(now) });
       const receipt = await executeWithoutEstimate(relayer, relay(transaction));
       return { receipt, nonce: transaction.outsideExecution.nonce };
     };
-    const revertReason = (receipt: { value: unknown }) => JSON.stringify(receipt.value);
-    let time = (await latestBlockTime()) + 1_000;
     const before = await counterValue(counter);
 
-    const early = await at(time, { execute_after: time, execute_before: time + 100 });
+    const early = await relayAt((now) => ({ execute_after: now, execute_before: now + 100 }));
     expect(early.receipt.isReverted()).toBe(true);
-    expect(findReasonCode(revertReason(early.receipt))).toBe("TOO_EARLY");
+    expect(findReasonCode(JSON.stringify(early.receipt.value))).toBe("TOO_EARLY");
     expect(await isNonceFree(early.nonce)).toBe(true);
 
-    time += 1_000;
-    const late = await at(time, { execute_after: time - 100, execute_before: time });
+    const late = await relayAt((now) => ({ execute_after: now - 100, execute_before: now }));
     expect(late.receipt.isReverted()).toBe(true);
-    expect(findReasonCode(revertReason(late.receipt))).toBe("TOO_LATE");
+    expect(findReasonCode(JSON.stringify(late.receipt.value))).toBe("TOO_LATE");
     expect(await isNonceFree(late.nonce)).toBe(true);
     expect(await counterValue(counter)).toBe(before);
 
-    time += 1_000;
-    const inside = await at(time, { execute_after: time - 1, execute_before: time + 1 });
+    const inside = await relayAt((now) => ({ execute_after: now - 1, execute_before: now + 1 }));
     expect(inside.receipt.isSuccess()).toBe(true);
     expect(await counterValue(counter)).toBe(before + 1n);
     expect(await isNonceFree(inside.nonce)).toBe(false);

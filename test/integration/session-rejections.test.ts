@@ -8,6 +8,7 @@ import {
   executeAndWait,
   executeWithoutEstimate,
   expectReason,
+  generousResourceBounds,
   nonceOf,
   randomKeyPair,
   rawSignedAccount,
@@ -49,10 +50,14 @@ async function snapshot(sessionKey: string): Promise<Snapshot> {
   return { session: await sessionData(account.address, sessionKey), nonce: await nonceOf(account.address), counter: await counterValue(counter) };
 }
 
-/** Sends with `sender`, expects `reason`, and checks that session, nonce and counter did not move. */
+/**
+ * Sends with `sender` straight to the node (no fee estimation, which would run the calls
+ * first), expects the account's validation to refuse with `reason`, and checks that
+ * session, nonce and counter did not move.
+ */
 async function expectRefused(sender: Account, calls: Call[], reason: ReasonCode, sessionKey: string): Promise<void> {
   const before = await snapshot(sessionKey);
-  await expectReason(sender.execute(calls), reason);
+  await expectReason(sender.execute(calls, { resourceBounds: await generousResourceBounds(), tip: 0n }), reason);
   expect(await snapshot(sessionKey)).toEqual(before);
 }
 
