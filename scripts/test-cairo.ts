@@ -7,7 +7,7 @@ import { requireTool, ToolchainError } from "./lib/toolchain.ts";
 try {
   await buildContracts({ quiet: true });
   const projectDir = writeCairoProject(readManifest());
-  const result = spawnSync(requireTool("cairoTest"), ["--starknet", projectDir], { stdio: "inherit" });
+  const result = spawnSync(requireTool("cairoTest"), ["--starknet", projectDir], { stdio: "inherit", env: { ...process.env, RUST_BACKTRACE: "0" } });
   if (result.error) throw new ToolchainError(`could not run cairo-test: ${result.error.message}`);
   if (result.status !== 0) {
     console.error("[cairo-test] Cairo unit tests failed");

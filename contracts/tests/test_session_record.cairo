@@ -1,4 +1,3 @@
-use starknet::storage_access::StorePacking;
 use crate::components::session_record::{SessionRecord, SessionRecordStorePacking};
 
 fn round_trip(record: SessionRecord) {

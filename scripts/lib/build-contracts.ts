@@ -98,14 +98,14 @@ export function writeCairoProject(manifest: PackageManifest): string {
 async function compileContract(manifest: PackageManifest, projectDir: string, modulePath: string): Promise<void> {
   const { sierra, casm } = artifactPaths(contractName(modulePath), manifest.name);
   try {
-    await run(requireTool("compile"), [projectDir, "--contract-path", `${manifest.name}::${modulePath}`, sierra], { maxBuffer: 64 << 20 });
+    await run(requireTool("compile"), [projectDir, "--contract-path", `${manifest.name}::${modulePath}`, sierra], { maxBuffer: 64 << 20, env: { ...process.env, RUST_BACKTRACE: "0" } });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
     const output = `${stdout ?? ""}${stderr ?? ""}`.trim() || (error as Error).message;
     throw new BuildError(`compiling ${modulePath} failed:\n${output}`);
   }
   try {
-    await run(requireTool("sierraCompile"), [sierra, casm], { maxBuffer: 64 << 20 });
+    await run(requireTool("sierraCompile"), [sierra, casm], { maxBuffer: 64 << 20, env: { ...process.env, RUST_BACKTRACE: "0" } });
   } catch (error) {
     throw new BuildError(`Sierra to CASM for ${modulePath} failed:\n${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
   }
