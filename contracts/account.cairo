@@ -177,8 +177,8 @@ pub mod SessionAccount {
             signature: Span<felt252>,
             calls: Span<Call>,
             now: u64,
+            account: ContractAddress,
         ) {
-            let account = starknet::get_contract_address();
             self.validate_signature(hash, signature, calls, now, account);
         }
     }

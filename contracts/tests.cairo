@@ -2,3 +2,4 @@
 //! remain the proof of the account's behaviour.
 mod test_session_record;
 mod test_snip12;
+mod test_validate;

@@ -2,13 +2,19 @@
 //! and paid for by another account, e.g. a relayer. The account contract supplies the
 //! signature check through `OutsideExecutionHooks`, so sessions go through the same
 //! validation routine as in `__validate__`.
+use starknet::ContractAddress;
 use starknet::account::Call;
 
 pub trait OutsideExecutionHooks<TContractState> {
     /// Panics with a reason code unless `signature` is a valid owner or session signature
     /// over `hash` that allows `calls` (a session is consumed once).
     fn validate_outside_signature(
-        ref self: TContractState, hash: felt252, signature: Span<felt252>, calls: Span<Call>, now: u64,
+        ref self: TContractState,
+        hash: felt252,
+        signature: Span<felt252>,
+        calls: Span<Call>,
+        now: u64,
+        account: ContractAddress,
     );
 }
 
@@ -34,16 +40,7 @@ pub mod OutsideExecutionComponent {
 
     #[event]
     #[derive(Drop, PartialEq, starknet::Event)]
-    pub enum Event {
-        OutsideExecuted: OutsideExecuted,
-    }
-
-    /// Emitted for every outside execution, with the nonce it consumed.
-    #[derive(Drop, PartialEq, starknet::Event)]
-    pub struct OutsideExecuted {
-        #[key]
-        pub nonce: felt252,
-    }
+    pub enum Event {}
 
     #[embeddable_as(OutsideExecutionV2Impl)]
     impl OutsideExecutionV2<
@@ -54,7 +51,7 @@ pub mod OutsideExecutionComponent {
         /// caller (`'ANY_CALLER'`, 0, or the submitting address), the window
         /// `execute_after < now < execute_before`, the nonce (then marks it used), the
         /// signature (owner, or session with its whitelist applied to these calls); then
-        /// runs the calls atomically. Emits `OutsideExecuted`.
+        /// runs the calls atomically.
         fn execute_from_outside_v2(
             ref self: ComponentState<TContractState>,
             outside_execution: OutsideExecution,
@@ -82,13 +79,12 @@ pub mod OutsideExecutionComponent {
             );
             let mut contract = self.get_contract_mut();
             OutsideExecutionHooks::validate_outside_signature(
-                ref contract, hash, signature, outside_execution.calls, now,
+                ref contract, hash, signature, outside_execution.calls, now, info.contract_address,
             );
 
             self.SRC9_executing.write(true);
             let results = execute_calls(outside_execution.calls);
             self.SRC9_executing.write(false);
-            self.emit(OutsideExecuted { nonce });
             results
         }
 

@@ -19,7 +19,10 @@ pub fn is_blocked_selector(selector: felt252) -> bool {
 pub mod SessionComponent {
     use core::ecdsa::check_ecdsa_signature;
     use starknet::account::Call;
-    use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
+    use starknet::storage::{
+        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
+        StoragePointerReadAccess, StoragePointerWriteAccess,
+    };
     use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_contract_address};
     use crate::components::session_record::SessionRecord;
     use crate::interfaces::session::{ISessionKeyManager, ISessionKeyViews, SessionData};
@@ -30,8 +33,10 @@ pub mod SessionComponent {
     pub struct Storage {
         /// Session public key -> its packed record.
         pub SessionKeys_records: Map<felt252, SessionRecord>,
-        /// (session key, generation, selector) -> whitelisted. O(1) lookup at any length.
-        pub SessionKeys_allowed: Map<(felt252, u32, felt252), bool>,
+        /// poseidon(session key, selector) -> the generation that whitelisted it. A selector
+        /// is allowed when this equals the session's current generation: one map read at
+        /// any whitelist length, and entries of earlier generations are dead at once.
+        pub SessionKeys_allowed: Map<felt252, u32>,
         /// (session key, generation, index) -> selector, for `get_allowed_entrypoints`.
         pub SessionKeys_entrypoints: Map<(felt252, u32, u32), felt252>,
     }
@@ -41,7 +46,6 @@ pub mod SessionComponent {
     pub enum Event {
         SessionKeyAdded: SessionKeyAdded,
         SessionKeyRevoked: SessionKeyRevoked,
-        SessionKeyUsed: SessionKeyUsed,
     }
 
     /// Emitted when a session is registered or replaced.
@@ -59,14 +63,6 @@ pub mod SessionComponent {
     pub struct SessionKeyRevoked {
         #[key]
         pub session_key: felt252,
-    }
-
-    /// Emitted each time a session-signed transaction or outside execution is accepted.
-    #[derive(Drop, PartialEq, starknet::Event)]
-    pub struct SessionKeyUsed {
-        #[key]
-        pub session_key: felt252,
-        pub calls_used: u32,
     }
 
     #[embeddable_as(SessionKeyManagerImpl)]
@@ -95,7 +91,7 @@ pub mod SessionComponent {
             let mut index: u32 = 0;
             for selector in allowed_entrypoints.span() {
                 assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
-                self.SessionKeys_allowed.write((session_key, generation, *selector), true);
+                self.SessionKeys_allowed.write(whitelist_key(session_key, *selector), generation);
                 self.SessionKeys_entrypoints.write((session_key, generation, index), *selector);
                 index += 1;
             }
@@ -214,7 +210,9 @@ pub mod SessionComponent {
             let Some(claimed_valid_until) = (*signature[3]).try_into() else {
                 return reasons::BAD_SIGNATURE_FORMAT;
             };
-            let record = self.SessionKeys_records.read(session_key);
+            // The record's storage address is hashed once, for this read and the write below.
+            let record_slot = self.SessionKeys_records.entry(session_key);
+            let record = record_slot.read();
             // 2. The session exists.
             if record.valid_until == 0 {
                 return absent_reason(@record);
@@ -233,9 +231,10 @@ pub mod SessionComponent {
                 return reasons::INVALID_SIGNATURE;
             }
             // 8. Only now consume one call: once per transaction, whatever the call count.
-            let calls_used = record.calls_used + 1;
-            self.SessionKeys_records.write(session_key, SessionRecord { calls_used, ..record });
-            self.emit(SessionKeyUsed { session_key, calls_used });
+            //    (No event here: every syscall costs a session transaction dearly, and the
+            //    use is on chain already — the session key is in the transaction's signature
+            //    or the outside execution's calldata, and `calls_used` counts it.)
+            record_slot.write(SessionRecord { calls_used: record.calls_used + 1, ..record });
             reasons::OK
         }
 
@@ -270,15 +269,21 @@ pub mod SessionComponent {
             // 6. A non-empty whitelist names every selector: one map read per call.
             if *record.entrypoints_len != 0 {
                 for call in calls {
-                    if !self
-                        .SessionKeys_allowed
-                        .read((session_key, *record.generation, *call.selector)) {
+                    let key = whitelist_key(session_key, *call.selector);
+                    if self.SessionKeys_allowed.read(key) != *record.generation {
                         return reasons::ENTRYPOINT_NOT_ALLOWED;
                     }
                 }
             }
             reasons::OK
         }
+    }
+
+    /// One felt per (session, selector): Poseidon of the pair (one permutation) costs a
+    /// fraction of the two extra Pedersen hashes a tuple map key would.
+    fn whitelist_key(session_key: felt252, selector: felt252) -> felt252 {
+        let (hash, _, _) = core::poseidon::hades_permutation(session_key, selector, 2);
+        hash
     }
 
     /// Why a record with `valid_until == 0` holds no session.
