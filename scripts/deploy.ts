@@ -2,12 +2,14 @@
 // key, on the local devnet (`npm run devnet`) by default or on any network from .env
 // (see .env.example). Prints class hash, address, transaction hashes and fees.
 import "dotenv/config";
-import { Account, ec, RpcProvider } from "starknet";
+import { Account, ec, logger, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { parseAddress, parsePrivateKey, parsePublicKey } from "../sdk/utils/keys.ts";
 import { DeployError, deploySessionAccount, formatStrk } from "./lib/deploy-account.ts";
 
 const LOCAL_DEVNET = "http://127.0.0.1:5050";
+// starknet.js warns about tip statistics on young chains; this script reports for itself.
+logger.setLogLevel("ERROR");
 
 class ConfigError extends Error {}
 
@@ -58,6 +60,12 @@ async function configure() {
     address: checked("DEPLOYER_ADDRESS", () => parseAddress(deployerAddress)),
     signer: checked("DEPLOYER_PRIVATE_KEY", () => parsePrivateKey(deployerKey)),
   });
+
+  const deployed = await provider.getClassHashAt(deployer.address).then(
+    () => true,
+    () => false,
+  );
+  if (!deployed) throw new ConfigError(`DEPLOYER_ADDRESS ${deployer.address} is not a deployed account on ${rpcUrl ?? "the local devnet"}.`);
 
   let ownerPublicKey: string;
   let generatedOwnerKey: string | undefined;

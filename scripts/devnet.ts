@@ -29,6 +29,14 @@ try {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // The package unrefs devnet's process, so nothing else keeps this one running. Check on
+  // devnet every few seconds instead, and say so if it stops on its own.
+  setInterval(async () => {
+    if (!(await devnet.provider.isAlive())) {
+      console.error("[devnet] devnet stopped unexpectedly");
+      process.exit(1);
+    }
+  }, 3_000);
 } catch (error) {
   if (error instanceof ToolchainError) {
     console.error(`[devnet] ${error.message}`);
