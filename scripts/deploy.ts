@@ -2,7 +2,7 @@
 // key, on the local devnet (`npm run devnet`) by default or on any network from .env
 // (see .env.example). Prints class hash, address, transaction hashes and fees.
 import "dotenv/config";
-import { Account, ec, logger, RpcProvider } from "starknet";
+import { Account, ec, logger, RpcError, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { parseAddress, parsePrivateKey, parsePublicKey } from "../sdk/utils/keys.ts";
 import { DeployError, deploySessionAccount, formatStrk } from "./lib/deploy-account.ts";
@@ -120,6 +120,11 @@ try {
     console.error(`[deploy] ${error.message}`);
     process.exit(1);
   }
-  console.error(`[deploy] failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof RpcError && error.isType("VALIDATION_FAILURE")) {
+    console.error(`[deploy] the network refused the deployer's signature: is DEPLOYER_PRIVATE_KEY the key of DEPLOYER_ADDRESS? (node: ${JSON.stringify(error.baseError.data)})`);
+    process.exit(1);
+  }
+  const message = error instanceof RpcError ? `${error.baseError.message}: ${JSON.stringify(error.baseError.data)}` : error instanceof Error ? error.message : String(error);
+  console.error(`[deploy] failed: ${message}`);
   process.exit(1);
 }
