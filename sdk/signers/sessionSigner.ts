@@ -2,7 +2,8 @@
 // session transactions, and `signMessage` signs SNIP-9 outside executions. starknet.js
 // computes every hash (transaction hash, SNIP-12 message hash); this class only lays out
 // the session signature `[session_pubkey, r, s, valid_until]`.
-import { ec, num, Signer, type Signature } from "starknet";
+import { type DeclareSignerDetails, type DeployAccountSignerDetails, ec, num, Signer, type Signature } from "starknet";
+import { SessionError } from "../errors.ts";
 
 export interface SessionSignerParameters {
   /** The session's private key (hex). */
@@ -19,6 +20,16 @@ export class SessionSigner extends Signer {
     super(privateKey);
     this.publicKey = ec.starkCurve.getStarkKey(privateKey);
     this.validUntil = BigInt(validUntil);
+  }
+
+  /** Sessions cannot declare classes: the account accepts only the owner there. */
+  override async signDeclareTransaction(_details: DeclareSignerDetails): Promise<Signature> {
+    throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key cannot declare classes; the owner must");
+  }
+
+  /** Sessions cannot deploy the account: the account accepts only the owner there. */
+  override async signDeployAccountTransaction(_details: DeployAccountSignerDetails): Promise<Signature> {
+    throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key cannot deploy an account; the owner must");
   }
 
   /** `[session_pubkey, r, s, valid_until]` over `msgHash`. */

@@ -1,0 +1,41 @@
+import { ec, encode } from "starknet";
+import { encryptPrivateKey } from "../crypto/encryption.ts";
+import { SessionError } from "../errors.ts";
+
+export interface CreateSessionKeyParameters {
+  /** PIN or passphrase that encrypts the new private key. */
+  encryptKey: string;
+  /** Lifetime from now, in seconds (default 6 hours, at most 30 days). */
+  durationSeconds?: number;
+  /** Clock for `validUntil` (unix seconds); defaults to this machine's clock. */
+  now?: number;
+}
+
+export interface CreateSessionKeyReturnType {
+  publicKey: string;
+  /** v1 envelope (PBKDF2-SHA256 + AES-256-GCM), JSON. Store it; nothing else is kept. */
+  encryptedPrivateKey: string;
+  /** Unix seconds; register the session with exactly this value. */
+  validUntil: number;
+}
+
+export const MAX_SESSION_DURATION_SECONDS = 30 * 24 * 3600;
+
+/** Generates a session key pair and encrypts its private key. Stores nothing. */
+export async function createSessionKey({ encryptKey, durationSeconds = 21_600, now }: CreateSessionKeyParameters): Promise<CreateSessionKeyReturnType> {
+  if (!Number.isInteger(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_SESSION_DURATION_SECONDS) {
+    throw new SessionError("INVALID_INPUT", `durationSeconds must be a whole number of seconds between 1 and ${MAX_SESSION_DURATION_SECONDS} (30 days), got ${String(durationSeconds)}`);
+  }
+  try {
+    const privateKey = `0x${encode.buf2hex(ec.starkCurve.utils.randomPrivateKey())}`;
+    const start = now ?? Math.floor(Date.now() / 1000);
+    return {
+      publicKey: ec.starkCurve.getStarkKey(privateKey),
+      encryptedPrivateKey: await encryptPrivateKey(privateKey, encryptKey),
+      validUntil: start + durationSeconds,
+    };
+  } catch (error) {
+    if (error instanceof SessionError) throw error;
+    throw new SessionError("SESSION_CREATION_FAILED", "could not create the session key", { cause: error });
+  }
+}

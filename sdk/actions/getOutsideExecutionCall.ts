@@ -1,0 +1,25 @@
+import { type Call, type OutsideExecution, OutsideExecutionVersion, outsideExecution } from "starknet";
+import { SessionError } from "../errors.ts";
+import { getOutsideExecutionTypedData, type GetOutsideExecutionTypedDataParameters } from "./getOutsideExecutionTypedData.ts";
+
+export type GetOutsideExecutionCallParameters =
+  /** Build and sign with a session key in one go. */
+  | (GetOutsideExecutionTypedDataParameters & { session: NonNullable<GetOutsideExecutionTypedDataParameters["session"]> })
+  /** Or wrap an execution built earlier and signed elsewhere. */
+  | { accountAddress: string; outsideExecution: OutsideExecution; signature: string[] };
+
+/** The `execute_from_outside_v2` call that any other account or relayer submits and pays for. */
+export async function getOutsideExecutionCall(parameters: GetOutsideExecutionCallParameters): Promise<Call> {
+  let execution: OutsideExecution;
+  let signature: string[];
+  if ("outsideExecution" in parameters) {
+    ({ outsideExecution: execution, signature } = parameters);
+  } else {
+    const built = await getOutsideExecutionTypedData(parameters);
+    execution = built.outsideExecution;
+    signature = built.signature as string[];
+  }
+  if (signature.length !== 4 && signature.length !== 2) throw new SessionError("INVALID_INPUT", "signature must be [r, s] or [session_pubkey, r, s, valid_until]");
+  const [call] = outsideExecution.buildExecuteFromOutsideCall({ outsideExecution: execution, signature, signerAddress: parameters.accountAddress, version: OutsideExecutionVersion.V2 });
+  return call as Call;
+}

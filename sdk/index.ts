@@ -1,0 +1,19 @@
+// Public API of the session-account SDK. Named re-exports only: the list is snapshotted
+// by a test so it never changes by accident.
+export { addSessionKeyToContract, type AddSessionKeyToContractParameters, type AddSessionKeyToContractReturnType } from "./actions/addSessionKeyToContract.ts";
+export { createSessionKey, type CreateSessionKeyParameters, type CreateSessionKeyReturnType, MAX_SESSION_DURATION_SECONDS } from "./actions/createSessionKey.ts";
+export { executeTransactionWithSession, type ExecuteTransactionWithSessionParameters, type ExecuteTransactionWithSessionReturnType } from "./actions/executeTransactionWithSession.ts";
+export { getOutsideExecutionCall, type GetOutsideExecutionCallParameters } from "./actions/getOutsideExecutionCall.ts";
+export { getOutsideExecutionTypedData, type GetOutsideExecutionTypedDataParameters, type GetOutsideExecutionTypedDataReturnType } from "./actions/getOutsideExecutionTypedData.ts";
+export { getSessionData, type GetSessionDataParameters, type GetSessionDataReturnType, type SessionStatus } from "./actions/getSessionData.ts";
+export { getSessionStatus, type GetSessionStatusParameters } from "./actions/getSessionStatus.ts";
+export { type PreparedSessionCalls, prepareSessionCalls, type PrepareSessionCallsParameters } from "./actions/prepareSessionCalls.ts";
+export { revokeSessionKey, type RevokeSessionKeyParameters, type RevokeSessionKeyReturnType } from "./actions/revokeSessionKey.ts";
+export { sendPreparedCalls, type SendPreparedCallsParameters, type SendPreparedCallsReturnType } from "./actions/sendPreparedCalls.ts";
+export { assertSessionSupport, type AssertSessionSupportParameters, SESSION_KEY_MANAGER_INTERFACE_ID } from "./actions/supportsSessions.ts";
+export { decryptPrivateKey, encryptPrivateKey, type EncryptedKeyEnvelope, isLegacyBlob, PBKDF2_ITERATIONS } from "./crypto/encryption.ts";
+export { errorFromReason, SESSION_ERROR_CODES, SessionError, type SessionErrorCode, toSessionError } from "./errors.ts";
+export { decodeReason, findReasonCode, REASON_CODES, type ReasonCode, type RefusalReason } from "./reasons.ts";
+export { SessionSigner, type SessionSignerParameters } from "./signers/sessionSigner.ts";
+export { toSelector } from "./utils/entrypoints.ts";
+export type { SessionKeyInput } from "./utils/sessionKey.ts";

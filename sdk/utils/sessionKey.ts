@@ -1,0 +1,28 @@
+// The session key a caller hands to an action: in clear, or encrypted with its secret.
+import { ec } from "starknet";
+import { decryptPrivateKey } from "../crypto/encryption.ts";
+import { SessionError } from "../errors.ts";
+import { parsePrivateKey } from "./keys.ts";
+
+export type SessionKeyInput =
+  | { privateKey: string; validUntil: number | bigint }
+  | { encryptedPrivateKey: string; encryptKey: string; validUntil: number | bigint };
+
+export interface ResolvedSessionKey {
+  privateKey: string;
+  publicKey: string;
+  validUntil: bigint;
+}
+
+export async function resolveSessionKey(input: SessionKeyInput): Promise<ResolvedSessionKey> {
+  const validUntil = BigInt(input.validUntil);
+  if (validUntil <= 0n || validUntil >= 2n ** 64n) throw new SessionError("INVALID_INPUT", "validUntil must be a unix time in seconds (a positive u64)");
+  const raw = "privateKey" in input ? input.privateKey : await decryptPrivateKey(input.encryptedPrivateKey, input.encryptKey);
+  let privateKey: string;
+  try {
+    privateKey = parsePrivateKey(raw, "session private key");
+  } catch (error) {
+    throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
+  }
+  return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey), validUntil };
+}
