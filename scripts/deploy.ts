@@ -1,72 +1,21 @@
 // `npm run deploy`: declare SessionAccount if needed and deploy an account for an owner
 // key, on the local devnet (`npm run devnet`) by default or on any network from .env
 // (see .env.example). Prints class hash, address, transaction hashes and fees.
-import "dotenv/config";
-import { Account, ec, logger, RpcError, RpcProvider } from "starknet";
-import { DevnetProvider } from "starknet-devnet";
+import { ec, encode, logger, RpcError } from "starknet";
 import { parseAddress, parsePrivateKey, parsePublicKey } from "../sdk/utils/keys.ts";
 import { DeployError, deploySessionAccount, formatStrk } from "./lib/deploy-account.ts";
+import { checked, ConfigError, connectNetwork, env, parseStrk } from "./lib/network.ts";
 
 const LOCAL_DEVNET = "http://127.0.0.1:5050";
 // starknet.js warns about tip statistics on young chains; this script reports for itself.
 logger.setLogLevel("ERROR");
 
-class ConfigError extends Error {}
-
-function env(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function parseStrk(value: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new ConfigError(`ACCOUNT_FUNDING_STRK must be a decimal amount of STRK like 5 or 0.25, got ${JSON.stringify(value)}`);
-  const [whole = "0", fraction = ""] = value.split(".");
-  return BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
-}
-
-function checked<T>(name: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new ConfigError(`${name}: ${(error as Error).message}`);
-  }
-}
-
 async function configure() {
-  const rpcUrl = env("STARKNET_RPC_URL");
-  const local = rpcUrl === undefined;
-  const provider = new RpcProvider({ nodeUrl: rpcUrl ?? `${LOCAL_DEVNET}/rpc`, ...(local ? { transactionRetryIntervalFallback: 200 } : {}) });
-  try {
-    await provider.getChainId();
-  } catch {
-    throw new ConfigError(
-      local
-        ? `no devnet at ${LOCAL_DEVNET}: start one with \`npm run devnet\` in another terminal, or set STARKNET_RPC_URL in .env (see .env.example).`
-        : `cannot reach STARKNET_RPC_URL ${rpcUrl}: check the URL and the network.`,
-    );
-  }
-
-  let deployerAddress = env("DEPLOYER_ADDRESS");
-  let deployerKey = env("DEPLOYER_PRIVATE_KEY");
-  if (!deployerAddress || !deployerKey) {
-    if (!local) throw new ConfigError("DEPLOYER_ADDRESS and DEPLOYER_PRIVATE_KEY are required with STARKNET_RPC_URL (see .env.example).");
-    const [predeployed] = await new DevnetProvider({ url: LOCAL_DEVNET }).getPredeployedAccounts();
-    if (!predeployed) throw new ConfigError("the local devnet reports no predeployed account.");
-    deployerAddress = predeployed.address;
-    deployerKey = predeployed.private_key;
-  }
-  const deployer = new Account({
-    provider,
-    address: checked("DEPLOYER_ADDRESS", () => parseAddress(deployerAddress)),
-    signer: checked("DEPLOYER_PRIVATE_KEY", () => parsePrivateKey(deployerKey)),
+  const network = await connectNetwork({
+    localDevnetUrl: LOCAL_DEVNET,
+    localHint: "start one with `npm run devnet` in another terminal, or set STARKNET_RPC_URL in .env (see .env.example).",
   });
-
-  const deployed = await provider.getClassHashAt(deployer.address).then(
-    () => true,
-    () => false,
-  );
-  if (!deployed) throw new ConfigError(`DEPLOYER_ADDRESS ${deployer.address} is not a deployed account on ${rpcUrl ?? "the local devnet"}.`);
-
+  const { local, deployer } = network;
   let ownerPublicKey: string;
   let generatedOwnerKey: string | undefined;
   const ownerPublic = env("OWNER_PUBLIC_KEY");
@@ -82,16 +31,16 @@ async function configure() {
   } else if (ownerPrivate) {
     ownerPublicKey = ec.starkCurve.getStarkKey(checked("OWNER_PRIVATE_KEY", () => parsePrivateKey(ownerPrivate)));
   } else if (local) {
-    generatedOwnerKey = parsePrivateKey(`0x${Buffer.from(ec.starkCurve.utils.randomPrivateKey()).toString("hex")}`);
+    generatedOwnerKey = parsePrivateKey(`0x${encode.buf2hex(ec.starkCurve.utils.randomPrivateKey())}`);
     ownerPublicKey = ec.starkCurve.getStarkKey(generatedOwnerKey);
   } else {
     throw new ConfigError("OWNER_PUBLIC_KEY (or OWNER_PRIVATE_KEY) is required with STARKNET_RPC_URL (see .env.example).");
   }
 
   const funding = env("ACCOUNT_FUNDING_STRK");
-  const fundAmount = funding ? parseStrk(funding) : local ? 100n * 10n ** 18n : 0n;
+  const fundAmount = funding ? parseStrk("ACCOUNT_FUNDING_STRK", funding) : local ? 100n * 10n ** 18n : 0n;
   const salt = env("DEPLOY_SALT");
-  return { network: rpcUrl ?? `local devnet ${LOCAL_DEVNET}`, deployer, ownerPublicKey, generatedOwnerKey, fundAmount, salt: salt ? checked("DEPLOY_SALT", () => parseAddress(salt)) : undefined };
+  return { network: network.name, deployer, ownerPublicKey, generatedOwnerKey, fundAmount, salt: salt ? checked("DEPLOY_SALT", () => parseAddress(salt)) : undefined };
 }
 
 try {

@@ -1,0 +1,143 @@
+// `npm run demo`: the whole session flow, step by step, on an embedded local devnet with
+// no configuration (or on the network in .env). Exits non-zero if any step misbehaves.
+import { Account, type Call, CallData, ec, encode, logger, stark } from "starknet";
+import { DevnetProvider } from "starknet-devnet";
+import {
+  addSessionKeyToContract,
+  createSessionKey,
+  executeTransactionWithSession,
+  getOutsideExecutionCall,
+  getSessionData,
+  revokeSessionKey,
+  SessionError,
+} from "../sdk/index.ts";
+import { buildContracts } from "./lib/build-contracts.ts";
+import { deploySessionAccount, formatStrk, readBuiltContract, STRK_TOKEN_ADDRESS } from "./lib/deploy-account.ts";
+import { startDevnet } from "./lib/devnet.ts";
+import { ConfigError, connectNetwork, env } from "./lib/network.ts";
+
+logger.setLogLevel("ERROR");
+const DEMO_PIN = "1234";
+
+class DemoError extends Error {}
+
+let stepNumber = 0;
+function step(title: string) {
+  stepNumber += 1;
+  console.log(`\n${stepNumber}. ${title}`);
+}
+function info(message: string) {
+  console.log(`   ${message}`);
+}
+function callsLeft(n: number): string {
+  return `${n} call${n === 1 ? "" : "s"} left`;
+}
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new DemoError(message);
+}
+
+async function strkBalance(account: Account, address: string): Promise<bigint> {
+  const [low, high] = await account.provider.callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
+  return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
+}
+
+async function main() {
+  await buildContracts({ quiet: true });
+  const embedded = env("STARKNET_RPC_URL") === undefined ? await startDevnet() : undefined;
+  try {
+    step("Connect");
+    const network = await connectNetwork({ localDevnetUrl: embedded?.url ?? "", localHint: "the embedded devnet did not answer." });
+    const { provider, deployer } = network;
+    info(`network: ${embedded ? `embedded starknet-devnet at ${embedded.url}` : network.name}`);
+    info(`deployer / relayer: ${deployer.address}`);
+
+    step("Deploy a SessionAccount for a new owner key");
+    const ownerKey = env("OWNER_PRIVATE_KEY") ?? `0x${encode.buf2hex(ec.starkCurve.utils.randomPrivateKey())}`;
+    const deployed = await deploySessionAccount({
+      deployer,
+      ownerPublicKey: ec.starkCurve.getStarkKey(ownerKey),
+      fundAmount: network.local ? 0n : 2n * 10n ** 17n,
+      onProgress: info,
+    });
+    if (network.devnetUrl) await new DevnetProvider({ url: network.devnetUrl }).mint(deployed.address, 50n * 10n ** 18n, "FRI");
+    const owner = new Account({ provider, address: deployed.address, signer: ownerKey, cairoVersion: "1" });
+    info(`account: ${deployed.address} (balance ${formatStrk(await strkBalance(owner, deployed.address))} STRK)`);
+
+    step("Deploy a counter for the session to use");
+    const counterClass = readBuiltContract("Counter");
+    const declared = await deployer.declareIfNot({ contract: counterClass.sierra, casm: counterClass.casm });
+    if (declared.transaction_hash) await provider.waitForTransaction(declared.transaction_hash);
+    const counterDeployment = await deployer.deployContract({ classHash: declared.class_hash, constructorCalldata: CallData.compile({ initial: 0 }), salt: stark.randomAddress() });
+    await provider.waitForTransaction(counterDeployment.transaction_hash);
+    const counter = counterDeployment.contract_address;
+    const counterValue = async () => BigInt((await provider.callContract({ contractAddress: counter, entrypoint: "get" }))[0] ?? -1);
+    const increase = (amount: number): Call => ({ contractAddress: counter, entrypoint: "increase", calldata: [amount] });
+    info(`counter: ${counter}`);
+
+    step(`Create a session key, encrypted with the PIN ${DEMO_PIN} (a real app asks the user)`);
+    const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
+    const sessionKey = await createSessionKey({ encryptKey: DEMO_PIN, durationSeconds: 3_600, now });
+    info(`public key: ${sessionKey.publicKey}`);
+    info(`valid until: ${new Date(sessionKey.validUntil * 1000).toISOString()}`);
+    info(`stored form: ${sessionKey.encryptedPrivateKey.slice(0, 72)}...`);
+    const session = { encryptedPrivateKey: sessionKey.encryptedPrivateKey, encryptKey: DEMO_PIN, validUntil: sessionKey.validUntil };
+
+    step("The owner registers it: only `increase` on any contract, at most 3 transactions");
+    const registered = await addSessionKeyToContract({ account: owner, sessionPublicKey: sessionKey.publicKey, validUntil: sessionKey.validUntil, maxCalls: 3, allowedEntrypoints: ["increase"] });
+    info(`tx ${registered.transactionHash}`);
+    let data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
+    check(data.isActive && data.remainingCalls === 3, `expected an active session with 3 calls, got ${JSON.stringify(data)}`);
+    info(`status ${data.status}, ${callsLeft(data.remainingCalls)}`);
+
+    step("Send two session transactions (no wallet popup: the session key signs)");
+    for (const amount of [5, 7]) {
+      const sent = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [increase(amount)] });
+      data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
+      info(`increase(${amount}): tx ${sent.transactionHash}, fee ${formatStrk(sent.fee)} STRK, ${callsLeft(data.remainingCalls)}`);
+    }
+    check((await counterValue()) === 12n, "the counter should read 12");
+    info(`counter = ${await counterValue()}`);
+
+    step("A call outside the whitelist is refused before anything is sent");
+    const refused = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [{ contractAddress: counter, entrypoint: "decrease", calldata: [1] }] }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    check(refused instanceof SessionError && refused.code === "SESSION_ENTRYPOINT_NOT_ALLOWED", `expected SESSION_ENTRYPOINT_NOT_ALLOWED, got ${String(refused)}`);
+    info(`refused: ${refused.code} (${refused.message})`);
+
+    step("A relayer submits a session-signed outside execution; the account pays no fee");
+    const balanceBefore = await strkBalance(owner, deployed.address);
+    const call = await getOutsideExecutionCall({ provider, accountAddress: deployed.address, session, calls: [increase(30)] });
+    const relayed = await deployer.execute(call);
+    const receipt = await provider.waitForTransaction(relayed.transaction_hash);
+    check(receipt.isSuccess(), `the relayed transaction failed: ${JSON.stringify(receipt.value)}`);
+    const relayerFee = BigInt((receipt.value as { actual_fee?: { amount: string } }).actual_fee?.amount ?? 0);
+    check((await strkBalance(owner, deployed.address)) === balanceBefore, "the account's balance should not change");
+    check((await counterValue()) === 42n, "the counter should read 42");
+    data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
+    info(`tx ${relayed.transaction_hash}: relayer paid ${formatStrk(relayerFee)} STRK, account paid 0; counter = 42, ${callsLeft(data.remainingCalls)}`);
+
+    step("The owner revokes the session; the next attempt fails");
+    const revoked = await revokeSessionKey({ account: owner, sessionPublicKey: sessionKey.publicKey });
+    info(`tx ${revoked.transactionHash}`);
+    const afterRevoke = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [increase(1)] }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    check(afterRevoke instanceof SessionError && afterRevoke.code === "SESSION_REVOKED", `expected SESSION_REVOKED, got ${String(afterRevoke)}`);
+    info(`refused: ${afterRevoke.code}`);
+    data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
+    check(data.status === "revoked", `expected status revoked, got ${data.status}`);
+    console.log("\nDemo complete: every step behaved as expected.");
+  } finally {
+    embedded?.devnet.kill("SIGTERM");
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DemoError) console.error(`\n[demo] step ${stepNumber} misbehaved: ${error.message}`);
+  else if (error instanceof ConfigError || error instanceof SessionError) console.error(`\n[demo] ${error.name}: ${error.message}`);
+  else console.error(`\n[demo] failed at step ${stepNumber}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
