@@ -1,0 +1,101 @@
+// `npm run bench:sdk`: what the SDK costs a dApp, measured side by side in one run:
+// session signatures per second, createSessionKey / decrypt with the chosen KDF, and the
+// time from executeTransactionWithSession to receipt against a plain starknet.js owner
+// Account.execute + wait on the same devnet.
+import { Account, type Call, CallData, constants, ec, encode, logger, RpcProvider, stark } from "starknet";
+import { DevnetProvider } from "starknet-devnet";
+import { addSessionKeyToContract, createSessionKey, decryptPrivateKey, executeTransactionWithSession, PBKDF2_ITERATIONS, SessionSigner } from "../sdk/index.ts";
+import { buildContracts } from "./lib/build-contracts.ts";
+import { deploySessionAccount, readBuiltContract } from "./lib/deploy-account.ts";
+import { startDevnet } from "./lib/devnet.ts";
+
+logger.setLogLevel("ERROR");
+const ROUNDS = 7;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function time(action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return performance.now() - started;
+}
+
+async function main() {
+  console.log(`[bench:sdk] Node ${process.versions.node}, ${ROUNDS} rounds per figure, medians`);
+
+  // Signing: the session signer over a real invoke (hash + ECDSA), as Account.execute uses it.
+  const signer = new SessionSigner({ privateKey: stark.randomAddress(), validUntil: 2_000_000_000 });
+  const calls: Call[] = [{ contractAddress: "0x123", entrypoint: "transfer", calldata: ["0x456", "0x1", "0x0"] }];
+  const details = {
+    walletAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA, cairoVersion: "1" as const, version: "0x3" as const, nonce: 1, tip: 0,
+    resourceBounds: { l1_gas: { max_amount: 0n, max_price_per_unit: 1n }, l2_gas: { max_amount: 10n ** 7n, max_price_per_unit: 10n ** 9n }, l1_data_gas: { max_amount: 1_000n, max_price_per_unit: 1n } },
+    paymasterData: [], accountDeploymentData: [], nonceDataAvailabilityMode: "L1" as const, feeDataAvailabilityMode: "L1" as const,
+  };
+  const signatures = 300;
+  const signMs = await time(async () => {
+    for (let i = 0; i < signatures; i++) await signer.signTransaction(calls, { ...details, nonce: i });
+  });
+
+  const createMs: number[] = [];
+  const decryptMs: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    let encrypted = "";
+    createMs.push(await time(async () => ({ encryptedPrivateKey: encrypted } = await createSessionKey({ encryptKey: "123456" }))));
+    decryptMs.push(await time(() => decryptPrivateKey(encrypted, "123456")));
+  }
+
+  await buildContracts({ quiet: true });
+  const { devnet, rpcUrl, url } = await startDevnet();
+  try {
+    const provider = new RpcProvider({ nodeUrl: rpcUrl, transactionRetryIntervalFallback: 50 });
+    const [funded] = await new DevnetProvider({ url }).getPredeployedAccounts();
+    if (!funded) throw new Error("devnet has no predeployed account");
+    const deployer = new Account({ provider, address: funded.address, signer: funded.private_key });
+    const ownerKey = `0x${encode.buf2hex(ec.starkCurve.utils.randomPrivateKey())}`;
+    const { address } = await deploySessionAccount({ deployer, ownerPublicKey: ec.starkCurve.getStarkKey(ownerKey) });
+    await new DevnetProvider({ url }).mint(address, 10n ** 21n, "FRI");
+    const owner = new Account({ provider, address, signer: ownerKey, cairoVersion: "1" });
+    const counterClass = readBuiltContract("Counter");
+    const declared = await deployer.declareIfNot({ contract: counterClass.sierra, casm: counterClass.casm });
+    if (declared.transaction_hash) await provider.waitForTransaction(declared.transaction_hash);
+    const counter = await deployer.deployContract({ classHash: declared.class_hash, constructorCalldata: CallData.compile({ initial: 0 }) });
+    await provider.waitForTransaction(counter.transaction_hash);
+    const increase: Call[] = [{ contractAddress: counter.contract_address, entrypoint: "increase", calldata: [1] }];
+
+    const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
+    const key = await createSessionKey({ encryptKey: "123456", now, durationSeconds: 3_600 });
+    await addSessionKeyToContract({ account: owner, sessionPublicKey: key.publicKey, validUntil: key.validUntil, maxCalls: 1_000, allowedEntrypoints: ["increase"] });
+    const session = { encryptedPrivateKey: key.encryptedPrivateKey, encryptKey: "123456", validUntil: key.validUntil };
+    const sessionWithPlainKey = { privateKey: await decryptPrivateKey(key.encryptedPrivateKey, "123456"), validUntil: key.validUntil };
+
+    const ownerMs: number[] = [];
+    const sessionMs: number[] = [];
+    const sessionPlainMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      ownerMs.push(await time(async () => provider.waitForTransaction((await owner.execute(increase)).transaction_hash)));
+      sessionMs.push(await time(() => executeTransactionWithSession({ provider, accountAddress: address, session, calls: increase })));
+      sessionPlainMs.push(await time(() => executeTransactionWithSession({ provider, accountAddress: address, session: sessionWithPlainKey, calls: increase })));
+    }
+
+    const perSecond = (signatures / signMs) * 1000;
+    console.log("");
+    console.log("| figure | value |");
+    console.log("| --- | ---: |");
+    console.log(`| session signatures (tx hash + ECDSA) per second | ${perSecond.toFixed(0)} |`);
+    console.log(`| createSessionKey (PBKDF2-SHA256 ${PBKDF2_ITERATIONS.toLocaleString("en-US")} + AES-256-GCM) | ${median(createMs).toFixed(0)} ms |`);
+    console.log(`| decryptPrivateKey | ${median(decryptMs).toFixed(0)} ms |`);
+    console.log(`| owner Account.execute -> receipt (starknet.js) | ${median(ownerMs).toFixed(0)} ms |`);
+    console.log(`| executeTransactionWithSession -> receipt, encrypted key (decrypt + preflight + send) | ${median(sessionMs).toFixed(0)} ms (${(median(sessionMs) / median(ownerMs)).toFixed(2)}x) |`);
+    console.log(`| executeTransactionWithSession -> receipt, key already decrypted (preflight + send) | ${median(sessionPlainMs).toFixed(0)} ms (${(median(sessionPlainMs) / median(ownerMs)).toFixed(2)}x) |`);
+  } finally {
+    devnet.kill("SIGTERM");
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench:sdk] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
