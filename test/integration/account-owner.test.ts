@@ -11,9 +11,9 @@ import {
   expectReason,
   nonceOf,
   randomKeyPair,
+  rawSignedAccount,
   sessionAccountContract,
   sessionData,
-  sessionSignedAccount,
   signHash,
 } from "../helpers/account.ts";
 import { builtContract, fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
@@ -92,8 +92,10 @@ describe("SessionAccount owner", () => {
     const validUntil = (await latestBlockTime()) + 86_400;
     await executeAndWait(account.owner, [addSessionCall(account.address, { publicKey: session.publicKey, validUntil, maxCalls: 5 })]);
 
-    const sessionAccount = sessionSignedAccount(account.address, session.privateKey, validUntil);
-    await expectReason(sessionAccount.declare({ contract: sierra, casm }), "BAD_SIGNATURE_FORMAT");
+    // The SDK's SessionSigner refuses to sign a declare; a raw session-layout signature is
+    // what an attacker would send, and the account refuses it.
+    const sessionLayout = rawSignedAccount(account.address, (h) => [session.publicKey, ...signHash(h, session.privateKey), num.toHex(validUntil)]);
+    await expectReason(sessionLayout.declare({ contract: sierra, casm }), "BAD_SIGNATURE_FORMAT");
     await expect(rpcProvider().getClassByHash(classHash)).rejects.toThrow();
 
     const { transaction_hash } = await account.owner.declare({ contract: sierra, casm });
