@@ -2,7 +2,7 @@
 // session transactions, and `signMessage` signs SNIP-9 outside executions. starknet.js
 // computes every hash (transaction hash, SNIP-12 message hash); this class only lays out
 // the session signature `[session_pubkey, r, s, valid_until]`.
-import { type DeclareSignerDetails, type DeployAccountSignerDetails, ec, num, Signer, type Signature } from "starknet";
+import { type DeclareSignerDetails, type DeployAccountSignerDetails, ec, num, Signer, type Signature, type TypedData } from "starknet";
 import { SessionError } from "../errors.ts";
 
 export interface SessionSignerParameters {
@@ -20,6 +20,21 @@ export class SessionSigner extends Signer {
     super(privateKey);
     this.publicKey = ec.starkCurve.getStarkKey(privateKey);
     this.validUntil = BigInt(validUntil);
+  }
+
+  /**
+   * Signs SNIP-9 V2 outside executions only. The account never accepts a session's
+   * signature on any other message (`is_valid_signature` is owner-only), so anything
+   * else a session key is asked to sign can only serve someone else: refuse it.
+   */
+  override async signMessage(typedData: TypedData, accountAddress: string): Promise<Signature> {
+    const domain = typedData.domain as { name?: unknown; version?: unknown; revision?: unknown };
+    const isOutsideExecutionV2 =
+      typedData.primaryType === "OutsideExecution" && domain.name === "Account.execute_from_outside" && String(domain.version) === "2" && String(domain.revision) === "1";
+    if (!isOutsideExecutionV2) {
+      throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key signs only SNIP-9 V2 outside executions, not arbitrary messages");
+    }
+    return super.signMessage(typedData, accountAddress);
   }
 
   /** Sessions cannot declare classes: the account accepts only the owner there. */

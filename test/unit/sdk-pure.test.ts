@@ -59,6 +59,19 @@ describe("SessionSigner", () => {
     expect(ec.starkCurve.verify(rs, num.toHex(BigInt(messageHash) + 1n), ec.starkCurve.getPublicKey(privateKey))).toBe(false);
   });
 
+  it("refuses to sign any typed data but a SNIP-9 V2 outside execution", async () => {
+    const signer = new SessionSigner({ privateKey, validUntil: 99 });
+    const permit = {
+      types: { StarknetDomain: [{ name: "name", type: "shortstring" }, { name: "version", type: "shortstring" }, { name: "chainId", type: "shortstring" }, { name: "revision", type: "shortstring" }], Permit: [{ name: "amount", type: "u128" }] },
+      primaryType: "Permit",
+      domain: { name: "Token", version: "1", chainId: "SN_SEPOLIA", revision: "1" },
+      message: { amount: "1000" },
+    };
+    await expect(signer.signMessage(permit, "0x123")).rejects.toMatchObject({ code: "SESSION_OPERATION_NOT_ALLOWED" });
+    const v1 = outsideExecution.getTypedData(constants.StarknetChainId.SN_SEPOLIA, { caller: shortString.encodeShortString("ANY_CALLER"), execute_after: 1, execute_before: 2 }, 5, calls, OutsideExecutionVersion.V1);
+    await expect(signer.signMessage(v1, "0x123")).rejects.toMatchObject({ code: "SESSION_OPERATION_NOT_ALLOWED" });
+  });
+
   it("refuses to sign declare and deploy-account transactions", async () => {
     const signer = new SessionSigner({ privateKey, validUntil: 99 });
     await expect(signer.signDeclareTransaction({} as never)).rejects.toMatchObject({ code: "SESSION_OPERATION_NOT_ALLOWED" });
