@@ -207,7 +207,7 @@ pub mod SessionComponent {
             let session_key = *signature[0];
             // 1. `valid_until` is a u64 and is the registered one. (Compared after the
             //    record is known to exist: an absent session reports why it is absent.)
-            let Some(claimed_valid_until) = (*signature[3]).try_into() else {
+            let Some(claimed_valid_until): Option<u64> = (*signature[3]).try_into() else {
                 return reasons::BAD_SIGNATURE_FORMAT;
             };
             // The record's storage address is hashed once, for this read and the write below.
@@ -217,7 +217,6 @@ pub mod SessionComponent {
             if record.valid_until == 0 {
                 return absent_reason(@record);
             }
-            let claimed_valid_until: u64 = claimed_valid_until;
             if claimed_valid_until != record.valid_until {
                 return reasons::VALID_UNTIL_MISMATCH;
             }
