@@ -17,7 +17,7 @@ import {
   type SessionError,
 } from "../../sdk/index.ts";
 import { deploySessionAccount, type DeployedSessionAccount, executeAndWait, nonceOf } from "../helpers/account.ts";
-import { fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
+import { fundedAccount, increaseBlockTime, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
 
 let account: DeployedSessionAccount;
@@ -72,6 +72,20 @@ describe("SDK on devnet", () => {
     expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [] }))).toBe("INVALID_INPUT");
     expect(await nonceOf(account.address)).toBe(nonce);
     expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: publicKey })).callsUsed).toBe(0);
+  });
+
+  it("reports exhausted and expired sessions, and refuses them before sending", async () => {
+    const { publicKey, session } = await newSession({ maxCalls: 1 });
+    await executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] });
+    expect(await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: publicKey })).toMatchObject({ isActive: false, status: "exhausted", remainingCalls: 0 });
+    expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_MAX_CALLS_EXCEEDED");
+
+    const short = await newSession();
+    await increaseBlockTime(7 * 3_600);
+    expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: short.publicKey })).status).toBe("expired");
+    const nonce = await nonceOf(account.address);
+    expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session: short.session, calls: [increase()] }))).toBe("SESSION_EXPIRED");
+    expect(await nonceOf(account.address)).toBe(nonce);
   });
 
   it("builds a session-signed outside execution that another account relays and pays for", async () => {
