@@ -1,4 +1,5 @@
 // `npm run devnet`: a local devnet with predictable funded accounts, until Ctrl-C.
+import { createServer } from "node:net";
 import { startDevnet } from "./lib/devnet.ts";
 import { ToolchainError } from "./lib/toolchain.ts";
 
@@ -6,6 +7,21 @@ const portArg = process.argv.indexOf("--port");
 const port = portArg === -1 ? 5050 : Number(process.argv[portArg + 1]);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error(`[devnet] --port needs a port number, got ${process.argv[portArg + 1]}`);
+  process.exit(1);
+}
+
+/** True when nothing listens on the port (devnet's own start check would find another devnet there and succeed). */
+function portIsFree(candidate: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => server.close(() => resolve(true)))
+      .listen(candidate, "127.0.0.1");
+  });
+}
+
+if (!(await portIsFree(port))) {
+  console.error(`[devnet] port ${port} is in use (another devnet?). Stop it, or pick another port: \`npm run devnet -- --port 5051\`.`);
   process.exit(1);
 }
 
