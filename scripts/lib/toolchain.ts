@@ -25,9 +25,9 @@ export interface CargoTool {
 const CAIRO_ROOT = "cairo-2.16.0";
 
 export const TOOLS = {
-  devnet: { bin: "starknet-devnet", crate: "starknet-devnet", version: "0.10.1", installRoot: "starknet-devnet-0.10.1", coldBuild: "about 18 min" },
+  devnet: { bin: "starknet-devnet", crate: "starknet-devnet", version: "0.10.1", installRoot: "starknet-devnet-0.10.1", coldBuild: "about 22 min" },
   sierraCompile: { bin: "starknet-sierra-compile", crate: "starknet-sierra-compile", version: "2.19.4", installRoot: "starknet-sierra-compile-2.19.4", coldBuild: "about 2 min after devnet" },
-  compile: { bin: "starknet-compile", crate: "starknet-compile", version: "2.16.0", installRoot: CAIRO_ROOT, coldBuild: "about 7 min" },
+  compile: { bin: "starknet-compile", crate: "starknet-compile", version: "2.16.0", installRoot: CAIRO_ROOT, coldBuild: "about 8 min" },
   cairoTest: { bin: "cairo-test", crate: "cairo-test", version: "2.16.0", installRoot: CAIRO_ROOT, coldBuild: "about 4 min" },
 } as const satisfies Record<string, CargoTool>;
 
