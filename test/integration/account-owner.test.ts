@@ -1,6 +1,6 @@
 // The account as its owner uses it: deploy, invoke, multicall, declare, SRC-5, SRC-6
 // signatures, upgrade — and what others (or a session) cannot do with it.
-import { CallData, Contract, hash, num, selector } from "starknet";
+import { Account, CallData, Contract, hash, num, selector } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addSessionCall,
@@ -16,7 +16,7 @@ import {
   sessionData,
   signHash,
 } from "../helpers/account.ts";
-import { builtContract, fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
+import { builtContract, devnetProvider, fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue as counterOf, deployCounter } from "../helpers/fixtures.ts";
 
 const VALID = BigInt("0x" + Buffer.from("VALID").toString("hex"));
@@ -37,6 +37,24 @@ describe("SessionAccount owner", () => {
     expect(num.toHex(await rpcProvider().getClassHashAt(account.address))).toBe(
       num.toHex(hash.computeContractClassHash(builtContract("SessionAccount").sierra)),
     );
+  });
+
+  it("deploys counterfactually (deploy_account) when the owner signs, and not for another key", async () => {
+    const classHash = await rpcProvider().getClassHashAt(account.address);
+    const owner = randomKeyPair();
+    const constructorCalldata = CallData.compile({ public_key: owner.publicKey });
+    const address = hash.calculateContractAddressFromHash(owner.publicKey, classHash, constructorCalldata, 0);
+    await devnetProvider().mint(address, 10n ** 20n, "FRI");
+
+    const thief = randomKeyPair();
+    const forged = rawSignedAccount(address, (h) => signHash(h, thief.privateKey));
+    await expectReason(forged.deployAccount({ classHash, constructorCalldata, addressSalt: owner.publicKey, contractAddress: address }), "INVALID_SIGNATURE");
+    await expect(rpcProvider().getClassHashAt(address)).rejects.toThrow();
+
+    const ownerAccount = new Account({ provider: rpcProvider(), address, signer: owner.privateKey, cairoVersion: "1" });
+    const { transaction_hash } = await ownerAccount.deployAccount({ classHash, constructorCalldata, addressSalt: owner.publicKey, contractAddress: address });
+    expect((await rpcProvider().waitForTransaction(transaction_hash)).isSuccess()).toBe(true);
+    expect(num.toHex((await sessionAccountContract(address).call("get_public_key")) as bigint)).toBe(num.toHex(owner.publicKey));
   });
 
   it("reports SRC-5, SRC-6, SNIP-9 V2 and ISessionKeyManager through SRC-5, and nothing else", async () => {
@@ -144,7 +162,9 @@ describe("SessionAccount owner", () => {
     expect((await sessionData(account.address, session.publicKey)).validUntil).toBe(0n);
 
     const classHash = await rpcProvider().getClassHashAt(account.address);
-    await expectReason(stranger.execute({ contractAddress: account.address, entrypoint: "upgrade", calldata: [classHash] }), "UNAUTHORIZED");
+    const counterClass = await rpcProvider().getClassHashAt(counterAddress);
+    await expectReason(stranger.execute({ contractAddress: account.address, entrypoint: "upgrade", calldata: [counterClass] }), "UNAUTHORIZED");
+    expect(await rpcProvider().getClassHashAt(account.address)).toBe(classHash);
     await expectReason(stranger.execute({ contractAddress: account.address, entrypoint: "revoke_session_key", calldata: [session.publicKey] }), "UNAUTHORIZED");
   });
 
