@@ -12,7 +12,7 @@ import {
   SessionError,
 } from "../sdk/index.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
-import { deploySessionAccount, formatStrk, readBuiltContract, STRK_TOKEN_ADDRESS } from "./lib/deploy-account.ts";
+import { deploySessionAccount, formatStrk, readBuiltContract, strkBalance } from "./lib/deploy-account.ts";
 import { startDevnet } from "./lib/devnet.ts";
 import { ConfigError, connectNetwork, env } from "./lib/network.ts";
 
@@ -36,11 +36,6 @@ function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new DemoError(message);
 }
 
-async function strkBalance(account: Account, address: string): Promise<bigint> {
-  const [low, high] = await account.provider.callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
-  return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
-}
-
 async function main() {
   await buildContracts({ quiet: true });
   const embedded = env("STARKNET_RPC_URL") === undefined ? await startDevnet() : undefined;
@@ -61,7 +56,7 @@ async function main() {
     });
     if (network.devnetUrl) await new DevnetProvider({ url: network.devnetUrl }).mint(deployed.address, 50n * 10n ** 18n, "FRI");
     const owner = new Account({ provider, address: deployed.address, signer: ownerKey, cairoVersion: "1" });
-    info(`account: ${deployed.address} (balance ${formatStrk(await strkBalance(owner, deployed.address))} STRK)`);
+    info(`account: ${deployed.address} (balance ${formatStrk(await strkBalance(provider, deployed.address))} STRK)`);
 
     step("Deploy a counter for the session to use");
     const counterClass = readBuiltContract("Counter");
@@ -107,13 +102,13 @@ async function main() {
     info(`refused: ${refused.code} (${refused.message})`);
 
     step("A relayer submits a session-signed outside execution; the account pays no fee");
-    const balanceBefore = await strkBalance(owner, deployed.address);
+    const balanceBefore = await strkBalance(provider, deployed.address);
     const call = await getOutsideExecutionCall({ provider, accountAddress: deployed.address, session, calls: [increase(30)] });
     const relayed = await deployer.execute(call);
     const receipt = await provider.waitForTransaction(relayed.transaction_hash);
     check(receipt.isSuccess(), `the relayed transaction failed: ${JSON.stringify(receipt.value)}`);
     const relayerFee = BigInt((receipt.value as { actual_fee?: { amount: string } }).actual_fee?.amount ?? 0);
-    check((await strkBalance(owner, deployed.address)) === balanceBefore, "the account's balance should not change");
+    check((await strkBalance(provider, deployed.address)) === balanceBefore, "the account's balance should not change");
     check((await counterValue()) === 42n, "the counter should read 42");
     data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
     info(`tx ${relayed.transaction_hash}: relayer paid ${formatStrk(relayerFee)} STRK, account paid 0; counter = 42, ${callsLeft(data.remainingCalls)}`);

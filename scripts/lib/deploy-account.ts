@@ -2,7 +2,7 @@
 // an owner public key through the Universal Deployer, paid by a funded `deployer`.
 // Used by scripts/deploy.ts, the demo, the benchmarks and the tests.
 import { readFileSync } from "node:fs";
-import { type Account, CallData, cairo, type CompiledSierra, type CompiledSierraCasm, hash, num, stark } from "starknet";
+import { type Account, CallData, cairo, type CompiledSierra, type CompiledSierraCasm, hash, num, type ProviderInterface, stark } from "starknet";
 import { artifactPaths } from "./build-contracts.ts";
 
 export const STRK_TOKEN_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
@@ -49,8 +49,9 @@ export interface DeploySessionAccountParameters {
   onProgress?: (message: string) => void;
 }
 
-async function strkBalance(account: Account, address: string): Promise<bigint> {
-  const result = await account.provider.callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
+/** STRK balance of `address`, in FRI. */
+export async function strkBalance(provider: ProviderInterface, address: string): Promise<bigint> {
+  const result = await provider.callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
   return BigInt(result[0] ?? 0) + (BigInt(result[1] ?? 0) << 128n);
 }
 
@@ -62,7 +63,7 @@ async function paid(account: Account, transactionHash: string): Promise<Transact
 }
 
 async function requireFunds(deployer: Account, needed: bigint, what: string): Promise<void> {
-  const balance = await strkBalance(deployer, deployer.address);
+  const balance = await strkBalance(deployer.provider, deployer.address);
   if (balance < needed) {
     throw new DeployError(
       `the deployer ${deployer.address} has ${formatStrk(balance)} STRK but ${what} needs about ${formatStrk(needed)} STRK: fund it first.`,

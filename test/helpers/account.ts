@@ -1,9 +1,10 @@
 // Deploying SessionAccounts and acting on them in integration tests.
-import { Account, CallData, type Call, Contract, ec, hash, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
+import { Account, CallData, type Call, Contract, ec, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
 import { expect } from "vitest";
 import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
 import { SessionSigner } from "../../sdk/signers/sessionSigner.ts";
-import { deploySessionAccount as deployAccount, STRK_TOKEN_ADDRESS } from "../../scripts/lib/deploy-account.ts";
+import { deploySessionAccount as deployAccount } from "../../scripts/lib/deploy-account.ts";
+import { toSelector } from "../../sdk/utils/entrypoints.ts";
 import { builtContract, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
 
 
@@ -39,10 +40,6 @@ export interface SessionParameters {
   maxCalls: number;
   /** Entrypoint names or selectors; empty = no whitelist. */
   entrypoints?: string[];
-}
-
-export function toSelector(entrypoint: string): string {
-  return entrypoint.startsWith("0x") ? entrypoint : hash.getSelectorFromName(entrypoint);
 }
 
 export function addSessionCall(accountAddress: string, session: SessionParameters): Call {
@@ -113,11 +110,6 @@ export async function sessionData(accountAddress: string, sessionKey: string): P
     callsUsed: BigInt(data.calls_used ?? -1n),
     entrypointsLength: BigInt(data.allowed_entrypoints_len ?? -1n),
   };
-}
-
-export async function strkBalance(address: string): Promise<bigint> {
-  const [low, high] = await rpcProvider().callContract({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "balance_of", calldata: [address] });
-  return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
 }
 
 export async function nonceOf(address: string): Promise<bigint> {
