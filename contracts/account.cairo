@@ -6,7 +6,9 @@ pub mod SessionAccount {
     use starknet::account::Call;
     use starknet::syscalls::replace_class_syscall;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait, VALIDATED, get_execution_info};
-    use crate::components::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
+    use crate::components::outside_execution::{
+        OWNER_NONCE_SCOPE, OutsideExecutionComponent, OutsideExecutionHooks,
+    };
     use crate::components::owner::OwnerComponent;
     use crate::components::session::SessionComponent;
     use crate::interfaces::account::{
@@ -33,6 +35,9 @@ pub mod SessionAccount {
     #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionOutsideExecutionNoncesImpl =
+        OutsideExecutionComponent::SessionOutsideExecutionNoncesImpl<ContractState>;
 
     impl OwnerInternalImpl = OwnerComponent::InternalImpl<ContractState>;
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
@@ -93,10 +98,14 @@ pub mod SessionAccount {
             execute_calls(calls.span())
         }
 
-        /// Accepts the owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`
-        /// over the transaction hash; otherwise panics with the reason code.
+        /// Called by the protocol only: a contract calling it (say, one a session calls,
+        /// re-entering with the running transaction's signature) is refused with
+        /// `INVALID_TX` before anything is consumed. Accepts the owner's `[r, s]` or a
+        /// session's `[session_pubkey, r, s, valid_until]` over the transaction hash;
+        /// otherwise panics with the reason code.
         fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
             let info = get_execution_info().unbox();
+            assert(info.caller_address.into() == 0, reasons::INVALID_TX);
             let tx_info = info.tx_info.unbox();
             self
                 .validate_signature(
@@ -178,15 +187,16 @@ pub mod SessionAccount {
             calls: Span<Call>,
             now: u64,
             account: ContractAddress,
-        ) {
-            self.validate_signature(hash, signature, calls, now, account);
+        ) -> felt252 {
+            self.validate_signature(hash, signature, calls, now, account)
         }
     }
 
     #[generate_trait]
     impl SignatureRoutingImpl of SignatureRoutingTrait {
         /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`, by
-        /// length; panics with the reason code of the failing check.
+        /// length; panics with the reason code of the failing check. Returns the signer's
+        /// outside-execution nonce scope (the owner's, or the session key).
         fn validate_signature(
             ref self: ContractState,
             hash: felt252,
@@ -194,13 +204,15 @@ pub mod SessionAccount {
             calls: Span<Call>,
             now: u64,
             account: ContractAddress,
-        ) {
+        ) -> felt252 {
             let length = signature.len();
             if length == 2 {
                 assert(self.owner.is_valid_owner_signature(hash, signature), reasons::INVALID_SIGNATURE);
+                OWNER_NONCE_SCOPE
             } else if length == 4 {
                 let reason = self.sessions.validate_session(hash, signature, calls, now, account);
                 assert(reason == reasons::OK, reason);
+                *signature[0]
             } else {
                 core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT);
             }

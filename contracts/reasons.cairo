@@ -44,5 +44,7 @@ pub const REENTRANT_CALL: felt252 = 'REENTRANT_CALL';
 pub const UNAUTHORIZED: felt252 = 'UNAUTHORIZED';
 /// `__execute__` called by a contract, or through a deprecated transaction version.
 pub const INVALID_TX: felt252 = 'INVALID_TX';
-/// A registration argument is unusable (zero key, zero max_calls, past valid_until, ...).
+/// A registration argument is unusable (zero max_calls, valid_until not in the future).
 pub const INVALID_SESSION: felt252 = 'INVALID_SESSION';
+/// A registration names a key that is not a Stark public key, or is the owner's key.
+pub const INVALID_SESSION_KEY: felt252 = 'INVALID_SESSION_KEY';

@@ -7,7 +7,8 @@ use starknet::account::Call;
 
 pub trait OutsideExecutionHooks<TContractState> {
     /// Panics with a reason code unless `signature` is a valid owner or session signature
-    /// over `hash` that allows `calls` (a session is consumed once).
+    /// over `hash` that allows `calls` (a session is consumed once). Returns the signer's
+    /// nonce scope: `OWNER_NONCE_SCOPE` for the owner, the session key for a session.
     fn validate_outside_signature(
         ref self: TContractState,
         hash: felt252,
@@ -15,7 +16,24 @@ pub trait OutsideExecutionHooks<TContractState> {
         calls: Span<Call>,
         now: u64,
         account: ContractAddress,
-    );
+    ) -> felt252;
+}
+
+/// The owner's nonces are stored as they are: `is_valid_outside_execution_nonce` (SNIP-9)
+/// answers for them.
+pub const OWNER_NONCE_SCOPE: felt252 = 0;
+
+/// Where a signer's nonce is marked used. Each session has its own nonce space,
+/// `poseidon(session_key, nonce)`, apart from the owner's: a session key that sees an
+/// owner-signed (or another session's) execution cannot burn its nonce by submitting one
+/// of its own first — that would take a Poseidon preimage.
+pub fn scoped_nonce(scope: felt252, nonce: felt252) -> felt252 {
+    if scope == OWNER_NONCE_SCOPE {
+        nonce
+    } else {
+        let (slot, _, _) = core::poseidon::hades_permutation(scope, nonce, 2);
+        slot
+    }
 }
 
 #[starknet::component]
@@ -25,14 +43,17 @@ pub mod OutsideExecutionComponent {
         StoragePointerWriteAccess,
     };
     use starknet::get_execution_info;
-    use crate::interfaces::outside_execution::{ANY_CALLER, IOutsideExecutionV2, OutsideExecution};
+    use crate::interfaces::outside_execution::{
+        ANY_CALLER, IOutsideExecutionV2, ISessionOutsideExecutionNonces, OutsideExecution,
+    };
     use crate::reasons;
     use crate::utils::execution::execute_calls;
     use crate::utils::snip12::outside_execution_message_hash;
-    use super::OutsideExecutionHooks;
+    use super::{OWNER_NONCE_SCOPE, OutsideExecutionHooks, scoped_nonce};
 
     #[storage]
     pub struct Storage {
+        /// `scoped_nonce(scope, nonce)` -> used.
         pub SRC9_used_nonces: Map<felt252, bool>,
         /// Set while calls of an outside execution run: no re-entrance.
         pub SRC9_executing: bool,
@@ -48,10 +69,11 @@ pub mod OutsideExecutionComponent {
         +Drop<TContractState>,
     > of IOutsideExecutionV2<ComponentState<TContractState>> {
         /// Anyone may call it. Checks, in order: no execution is already running, the
-        /// caller (`'ANY_CALLER'`, 0, or the submitting address), the window
-        /// `execute_after < now < execute_before`, the nonce (then marks it used), the
-        /// signature (owner, or session with its whitelist applied to these calls); then
-        /// runs the calls atomically.
+        /// caller (`'ANY_CALLER'` or the submitting address; 0 is not "any caller", see
+        /// contracts/README.md), the window `execute_after < now < execute_before`, the
+        /// signature (owner, or session with its whitelist applied to these calls), then
+        /// the nonce in the signer's own nonce space (and marks it used); then runs the
+        /// calls atomically.
         fn execute_from_outside_v2(
             ref self: ComponentState<TContractState>,
             outside_execution: OutsideExecution,
@@ -60,9 +82,11 @@ pub mod OutsideExecutionComponent {
             assert(!self.SRC9_executing.read(), reasons::REENTRANT_CALL);
             let info = get_execution_info().unbox();
 
+            // SNIP-9 V2 defines only 'ANY_CALLER' as the wildcard. A 0 (what a wallet may
+            // leave in an unset field) names address 0, which never submits anything.
             let caller: felt252 = outside_execution.caller.into();
             assert(
-                caller == ANY_CALLER || caller == 0 || outside_execution.caller == info.caller_address,
+                caller == ANY_CALLER || outside_execution.caller == info.caller_address,
                 reasons::INVALID_CALLER,
             );
 
@@ -70,17 +94,18 @@ pub mod OutsideExecutionComponent {
             assert(outside_execution.execute_after < now, reasons::TOO_EARLY);
             assert(now < outside_execution.execute_before, reasons::TOO_LATE);
 
-            let nonce = outside_execution.nonce;
-            assert(!self.SRC9_used_nonces.read(nonce), reasons::NONCE_USED);
-            self.SRC9_used_nonces.write(nonce, true);
-
             let hash = outside_execution_message_hash(
                 @outside_execution, info.contract_address, info.tx_info.unbox().chain_id,
             );
             let mut contract = self.get_contract_mut();
-            OutsideExecutionHooks::validate_outside_signature(
+            let scope = OutsideExecutionHooks::validate_outside_signature(
                 ref contract, hash, signature, outside_execution.calls, now, info.contract_address,
             );
+
+            // After the signature: the scope depends on who signed.
+            let nonce = scoped_nonce(scope, outside_execution.nonce);
+            assert(!self.SRC9_used_nonces.read(nonce), reasons::NONCE_USED);
+            self.SRC9_used_nonces.write(nonce, true);
 
             self.SRC9_executing.write(true);
             let results = execute_calls(outside_execution.calls);
@@ -88,10 +113,22 @@ pub mod OutsideExecutionComponent {
             results
         }
 
+        /// The owner's nonces (SNIP-9 wallets sign as the owner).
         fn is_valid_outside_execution_nonce(
             self: @ComponentState<TContractState>, nonce: felt252,
         ) -> bool {
-            !self.SRC9_used_nonces.read(nonce)
+            !self.SRC9_used_nonces.read(scoped_nonce(OWNER_NONCE_SCOPE, nonce))
+        }
+    }
+
+    #[embeddable_as(SessionOutsideExecutionNoncesImpl)]
+    impl SessionOutsideExecutionNonces<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionOutsideExecutionNonces<ComponentState<TContractState>> {
+        fn is_valid_session_outside_execution_nonce(
+            self: @ComponentState<TContractState>, session_key: felt252, nonce: felt252,
+        ) -> bool {
+            !self.SRC9_used_nonces.read(scoped_nonce(session_key, nonce))
         }
     }
 }

@@ -15,6 +15,22 @@ pub fn is_blocked_selector(selector: felt252) -> bool {
         || selector == selector!("remove_spending_policy")
 }
 
+/// What a session key signs: the transaction hash (or the SNIP-12 hash of an outside
+/// execution) bound to the registration it is made under, `poseidon(hash, generation)`.
+/// Revoking, re-registering or updating a key bumps its generation, so every signature
+/// made under an earlier registration stops verifying, including outside executions a
+/// relayer still holds.
+pub fn session_message_hash(hash: felt252, generation: u32) -> felt252 {
+    let (message, _, _) = core::poseidon::hades_permutation(hash, generation.into(), 2);
+    message
+}
+
+/// A usable session key: a non-zero x coordinate of a point on the Stark curve. Anything
+/// else can never verify a signature, and a typo should fail at registration.
+pub fn is_stark_public_key(key: felt252) -> bool {
+    key != 0 && core::ec::EcPointTrait::new_from_x(key).is_some()
+}
+
 #[starknet::component]
 pub mod SessionComponent {
     use core::ecdsa::check_ecdsa_signature;
@@ -24,10 +40,11 @@ pub mod SessionComponent {
         StoragePointerReadAccess, StoragePointerWriteAccess,
     };
     use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_contract_address};
+    use crate::components::owner::OwnerComponent;
     use crate::components::session_record::SessionRecord;
     use crate::interfaces::session::{ISessionKeyManager, ISessionKeyViews, SessionData};
     use crate::reasons;
-    use super::is_blocked_selector;
+    use super::{is_blocked_selector, is_stark_public_key, session_message_hash};
 
     #[storage]
     pub struct Storage {
@@ -67,13 +84,18 @@ pub mod SessionComponent {
 
     #[embeddable_as(SessionKeyManagerImpl)]
     impl SessionKeyManager<
-        TContractState, +HasComponent<TContractState>,
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Owner: OwnerComponent::HasComponent<TContractState>,
+        +Drop<TContractState>,
     > of ISessionKeyManager<ComponentState<TContractState>> {
         /// Registers `session_key`, or replaces its session: the whole whitelist is
-        /// replaced and `calls_used` restarts at 0. Only the account itself may call it.
-        /// Refuses a zero key, `max_calls == 0`, a `valid_until` not in the future, and a
-        /// whitelist naming an admin selector (it could never be used).
-        /// Emits `SessionKeyAdded`.
+        /// replaced, `calls_used` restarts at 0 and the generation grows, so signatures
+        /// made under the previous registration no longer verify. Only the account itself
+        /// may call it. Refuses a key that is not a Stark public key or is the owner's
+        /// (`INVALID_SESSION_KEY`), `max_calls == 0` and a `valid_until` not in the future
+        /// (`INVALID_SESSION`), and a whitelist naming an admin selector (it could never
+        /// be used). Emits `SessionKeyAdded`.
         fn add_or_update_session_key(
             ref self: ComponentState<TContractState>,
             session_key: felt252,
@@ -82,7 +104,11 @@ pub mod SessionComponent {
             allowed_entrypoints: Array<felt252>,
         ) {
             assert_only_self();
-            assert(session_key != 0, reasons::INVALID_SESSION);
+            assert(is_stark_public_key(session_key), reasons::INVALID_SESSION_KEY);
+            // The owner key as a session key would be a session that signs like the owner
+            // in every other context (off-chain messages, owner outside executions).
+            let owner = get_dep_component!(@self, Owner);
+            assert(session_key != owner.Owner_public_key.read(), reasons::INVALID_SESSION_KEY);
             assert(max_calls != 0, reasons::INVALID_SESSION);
             assert(valid_until > get_block_timestamp(), reasons::INVALID_SESSION);
 
@@ -116,8 +142,10 @@ pub mod SessionComponent {
                 );
         }
 
-        /// Revokes `session_key`: every field reads 0 and the whitelist is gone. Only the
-        /// account itself may call it; refuses a key that has no live session.
+        /// Revokes `session_key`: every field reads 0, the whitelist is gone, and the
+        /// generation grows so no signature made before the revocation verifies again,
+        /// even if the key is registered anew. Only the account itself may call it;
+        /// refuses a key that has no live session.
         /// Emits `SessionKeyRevoked`.
         fn revoke_session_key(ref self: ComponentState<TContractState>, session_key: felt252) {
             assert_only_self();
@@ -169,6 +197,10 @@ pub mod SessionComponent {
 
         fn is_session_revoked(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
             self.SessionKeys_records.read(session_key).revoked
+        }
+
+        fn get_session_generation(self: @ComponentState<TContractState>, session_key: felt252) -> u32 {
+            self.SessionKeys_records.read(session_key).generation
         }
 
         fn session_status(
@@ -225,8 +257,9 @@ pub mod SessionComponent {
             if reason != reasons::OK {
                 return reason;
             }
-            // 7. The session key signed this hash.
-            if !check_ecdsa_signature(hash, session_key, *signature[1], *signature[2]) {
+            // 7. The session key signed this hash under this registration.
+            let message = session_message_hash(hash, record.generation);
+            if !check_ecdsa_signature(message, session_key, *signature[1], *signature[2]) {
                 return reasons::INVALID_SIGNATURE;
             }
             // 8. Only now consume one call: once per transaction, whatever the call count.

@@ -10,7 +10,7 @@ pub const ANY_CALLER: felt252 = 'ANY_CALLER';
 
 #[derive(Copy, Drop, Serde, Debug)]
 pub struct OutsideExecution {
-    /// Who may submit it: an address, `'ANY_CALLER'`, or 0 (also any caller).
+    /// Who may submit it: an address, or `'ANY_CALLER'`.
     pub caller: ContractAddress,
     /// Any unused felt; consumed by the execution.
     pub nonce: felt252,
@@ -26,6 +26,15 @@ pub trait IOutsideExecutionV2<TState> {
     fn execute_from_outside_v2(
         ref self: TState, outside_execution: OutsideExecution, signature: Span<felt252>,
     ) -> Array<Span<felt252>>;
-    /// True while `nonce` is unused.
+    /// True while the owner's `nonce` is unused.
     fn is_valid_outside_execution_nonce(self: @TState, nonce: felt252) -> bool;
+}
+
+/// Beyond SNIP-9: each session key has its own outside-execution nonce space.
+#[starknet::interface]
+pub trait ISessionOutsideExecutionNonces<TState> {
+    /// True while `nonce` is unused by `session_key`.
+    fn is_valid_session_outside_execution_nonce(
+        self: @TState, session_key: felt252, nonce: felt252,
+    ) -> bool;
 }

@@ -35,6 +35,10 @@ pub trait ISessionKeyViews<TState> {
     fn get_allowed_entrypoints(self: @TState, session_key: felt252) -> Array<felt252>;
     /// True once revoked (until registered again): tells "revoked" from "never registered".
     fn is_session_revoked(self: @TState, session_key: felt252) -> bool;
+    /// The key's registration number: it grows on every registration, update and
+    /// revocation. A session signs `poseidon(hash, generation)`, so signatures made under
+    /// another registration never verify.
+    fn get_session_generation(self: @TState, session_key: felt252) -> u32;
     /// Dry run of the session checks (all but the signature) for these calls at the
     /// current block time: returns `'OK'` or the reason code validation would fail with.
     fn session_status(self: @TState, session_key: felt252, calls: Array<Call>) -> felt252;

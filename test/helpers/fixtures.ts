@@ -27,3 +27,12 @@ export async function tokenBalance(token: string, owner: string): Promise<bigint
   const [low, high] = await rpcProvider().callContract({ contractAddress: token, entrypoint: "balance_of", calldata: [owner] });
   return BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n);
 }
+
+/** A contract that turns against the account that calls it (contracts/mocks/hostile.cairo). */
+export async function deployHostile(): Promise<string> {
+  const funder = await fundedAccount(0);
+  const classHash = await declareIfNeeded(funder, "Hostile");
+  const deployment = await funder.deployContract({ classHash, constructorCalldata: [] });
+  await rpcProvider().waitForTransaction(deployment.transaction_hash);
+  return deployment.contract_address;
+}
