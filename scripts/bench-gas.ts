@@ -70,7 +70,9 @@ async function main() {
         calldata: CallData.compile({ session_key: ec.starkCurve.getStarkKey(key), valid_until: validUntil, max_calls: 1000, allowed_entrypoints: entrypoints }),
       };
       await provider.waitForTransaction((await owner.execute(call)).transaction_hash);
-      return new Account({ provider, address, signer: new SessionSigner({ privateKey: key, validUntil }), cairoVersion: "1" });
+      const generation = BigInt((await provider.callContract({ contractAddress: address, entrypoint: "get_session_generation", calldata: [ec.starkCurve.getStarkKey(key)] }))[0] ?? 0);
+      const signer = new SessionSigner({ privateKey: key, validUntil, generation, accountAddress: address, chainId: await provider.getChainId() });
+      return new Account({ provider, address, signer, cairoVersion: "1", defaultTipType: "minTip" });
     }
     const transferSelector = hash.getSelectorFromName("transfer");
     const oneEntry = await session([transferSelector]);

@@ -1,6 +1,8 @@
 // Typed errors with stable codes. One base class; every failure the SDK reports is a
-// SessionError whose `code` a dApp can switch on. Contract reason codes map to codes here.
-import { findReasonCode, type ReasonCode, type RefusalReason } from "./reasons.ts";
+// SessionError whose `code` a dApp can switch on. Contract reason codes map to codes here,
+// but only when the account itself raised them (see utils/failures.ts).
+import { isReasonCode, type ReasonCode, type RefusalReason } from "./reasons.ts";
+import { failingCallee, failureOrigin, raisedByAccount } from "./utils/failures.ts";
 
 export const SESSION_ERROR_CODES = [
   "SESSION_NOT_SUPPORTED",
@@ -16,7 +18,9 @@ export const SESSION_ERROR_CODES = [
   "SESSION_INVALID_SIGNATURE",
   "SESSION_UNAUTHORIZED",
   "SESSION_INVALID_PARAMETERS",
+  "SESSION_INVALID_KEY",
   "SESSION_DECRYPTION_FAILED",
+  "SESSION_LEGACY_ENVELOPE",
   "SESSION_CREATION_FAILED",
   "SESSION_OPERATION_NOT_ALLOWED",
   "OUTSIDE_EXECUTION_INVALID_CALLER",
@@ -26,6 +30,8 @@ export const SESSION_ERROR_CODES = [
   "OUTSIDE_EXECUTION_REENTRANT",
   "OUTSIDE_EXECUTION_MISMATCH",
   "INVALID_TRANSACTION",
+  "FEE_LIMIT_EXCEEDED",
+  "PREPARED_CALLS_MISMATCH",
   "INVALID_INPUT",
   "TRANSACTION_REJECTED",
   "TRANSACTION_REVERTED",
@@ -66,7 +72,8 @@ const BY_REASON: Record<RefusalReason, { code: SessionErrorCode; message: string
   REENTRANT_CALL: { code: "OUTSIDE_EXECUTION_REENTRANT", message: "an outside execution cannot start inside another one" },
   UNAUTHORIZED: { code: "SESSION_UNAUTHORIZED", message: "only the account owner may do this" },
   INVALID_TX: { code: "INVALID_TRANSACTION", message: "the account refused the transaction (wrong caller or transaction version)" },
-  INVALID_SESSION: { code: "SESSION_INVALID_PARAMETERS", message: "the session parameters are unusable (zero key, zero max_calls or valid_until not in the future)" },
+  INVALID_SESSION: { code: "SESSION_INVALID_PARAMETERS", message: "the session parameters are unusable (zero max_calls or valid_until not in the future)" },
+  INVALID_SESSION_KEY: { code: "SESSION_INVALID_KEY", message: "the session key is not a Stark public key, or is the owner's key" },
 };
 
 /** The typed error for a contract reason code. */
@@ -75,23 +82,53 @@ export function errorFromReason(reason: RefusalReason, options: { details?: stri
   return new SessionError(code, message, { reason, ...options });
 }
 
+export interface ToSessionErrorContext {
+  /**
+   * The account whose refusals the error may report. Reason codes are mapped only from
+   * the account's own validation or its own execution frame; without an account, none are.
+   */
+  accountAddress?: string;
+}
+
 /**
- * Maps anything a send can throw (starknet.js RpcError, a revert reason) to a
- * SessionError: by the contract's reason code when one is present, otherwise
- * `TRANSACTION_REJECTED` with the original error as `cause`.
+ * Maps anything a send can throw (starknet.js RpcError, a revert reason) to a SessionError:
+ * - the account's validation refused (its own frame): the reason's code;
+ * - the account's own frame panicked in execution: the reason's code;
+ * - anything raised deeper, by a contract the calls reached: `TRANSACTION_REVERTED`, with
+ *   that contract and its reason in `details` — a dApp contract that panics with
+ *   'REVOKED' must not make a wallet drop a good session;
+ * - anything else: `TRANSACTION_REJECTED`, the original error as `cause`.
  */
-export function toSessionError(error: unknown): SessionError {
+export function toSessionError(error: unknown, context: ToSessionErrorContext = {}): SessionError {
   if (error instanceof SessionError) return error;
   const text = describe(error);
-  const reason = findReasonCode(text);
-  if (reason) return errorFromReason(reason, { details: text, cause: error });
+  const { accountAddress } = context;
+  const origin = failureOrigin(text);
+  if (origin.innermost !== undefined) {
+    if (accountAddress !== undefined && raisedByAccount(origin, accountAddress) && origin.reason !== undefined && isReasonCode(origin.reason) && origin.reason !== "OK") {
+      return errorFromReason(origin.reason, { details: text, cause: error });
+    }
+    if (origin.phase === "validation") {
+      return new SessionError("TRANSACTION_REJECTED", `validation failed in contract ${origin.innermost}${origin.reason ? ` with ${JSON.stringify(origin.reason)}` : ""}`, { details: text, cause: error });
+    }
+    const contract = accountAddress === undefined ? origin.innermost : failingCallee(origin, accountAddress);
+    return new SessionError("TRANSACTION_REVERTED", `the transaction fails in contract ${contract}${origin.reason ? ` with ${JSON.stringify(origin.reason)}` : ""}`, {
+      details: JSON.stringify({ contract, reason: origin.reason ?? null, failure: text }),
+      cause: error,
+    });
+  }
   return new SessionError("TRANSACTION_REJECTED", "the node refused the transaction", { details: text, cause: error });
 }
 
+/**
+ * The node's words: an RPC error's data (its message repeats the whole request, calldata
+ * included, which a dApp chooses and must not be read as the node's verdict).
+ */
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const base = (error as { baseError?: unknown }).baseError;
-    return base === undefined ? error.message : `${error.message} ${JSON.stringify(base)}`;
+    const base = (error as { baseError?: { data?: unknown } }).baseError;
+    if (base === undefined) return error.message;
+    return typeof base.data === "string" ? base.data : JSON.stringify(base);
   }
   return typeof error === "string" ? error : JSON.stringify(error);
 }

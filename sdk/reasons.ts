@@ -22,6 +22,7 @@ export const REASON_CODES = [
   "UNAUTHORIZED",
   "INVALID_TX",
   "INVALID_SESSION",
+  "INVALID_SESSION_KEY",
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -1,12 +1,13 @@
 import { Account, type Call, type ProviderInterface } from "starknet";
-import { SessionError, toSessionError } from "../errors.ts";
-import { findReasonCode } from "../reasons.ts";
+import { toSessionError } from "../errors.ts";
 import { SessionSigner } from "../signers/sessionSigner.ts";
-import { checkCalls } from "../utils/calls.ts";
+import { normalizeCalls } from "../utils/calls.ts";
+import { type FeeLimits, resolveFeeLimits } from "../utils/fees.ts";
+import { settle } from "../utils/receipts.ts";
 import { resolveSessionKey, type SessionKeyInput } from "../utils/sessionKey.ts";
 import { preflightSession } from "./preflightSession.ts";
 
-export interface ExecuteTransactionWithSessionParameters {
+export interface ExecuteTransactionWithSessionParameters extends FeeLimits {
   provider: ProviderInterface;
   accountAddress: string;
   session: SessionKeyInput;
@@ -20,27 +21,23 @@ export interface ExecuteTransactionWithSessionReturnType {
 }
 
 /**
- * Sends `calls` from the account signed by the session key (`[pubkey, r, s, valid_until]`
- * over the transaction hash) and waits for the receipt. Refuses before signing when the
- * account's dry run predicts a rejection; maps a rejection or revert to a SessionError.
+ * Sends `calls` from the account signed by the session key and waits for the receipt.
+ * Refuses before signing when the account's dry run predicts a rejection, and when the
+ * transaction's worst-case fee exceeds `maxFee` (default 1 STRK); the tip is `tip`
+ * (default 0), never the node's suggestion. Maps a rejection or revert to a SessionError.
  */
-export async function executeTransactionWithSession({ provider, accountAddress, session, calls }: ExecuteTransactionWithSessionParameters): Promise<ExecuteTransactionWithSessionReturnType> {
-  checkCalls(calls);
+export async function executeTransactionWithSession({ provider, accountAddress, session, calls, ...fees }: ExecuteTransactionWithSessionParameters): Promise<ExecuteTransactionWithSessionReturnType> {
+  const normalized = normalizeCalls(calls);
+  const { maxFee, tip } = resolveFeeLimits(fees);
   const key = await resolveSessionKey(session);
-  await preflightSession(provider, accountAddress, key, calls);
-  const account = new Account({ provider, address: accountAddress, signer: new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil }), cairoVersion: "1" });
+  const { generation, chainId } = await preflightSession(provider, accountAddress, key, normalized);
+  const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId, maxFee, maxTip: tip });
+  const account = new Account({ provider, address: accountAddress, signer, cairoVersion: "1" });
   let transactionHash: string;
   try {
-    ({ transaction_hash: transactionHash } = await account.execute(calls));
+    ({ transaction_hash: transactionHash } = await account.execute(normalized, { tip }));
   } catch (error) {
-    throw toSessionError(error);
+    throw toSessionError(error, { accountAddress });
   }
-  const receipt = await provider.waitForTransaction(transactionHash);
-  const value = receipt.value as { actual_fee?: { amount: string }; revert_reason?: string };
-  if (!receipt.isSuccess()) {
-    const reason = findReasonCode(value.revert_reason ?? "");
-    const error = reason ? toSessionError(value.revert_reason) : new SessionError("TRANSACTION_REVERTED", `transaction ${transactionHash} reverted`, { details: value.revert_reason ?? "" });
-    throw error;
-  }
-  return { transactionHash, fee: BigInt(value.actual_fee?.amount ?? 0) };
+  return settle(provider, transactionHash, accountAddress);
 }

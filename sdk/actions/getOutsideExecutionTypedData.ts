@@ -1,7 +1,8 @@
 import { type Call, num, OutsideExecutionVersion, outsideExecution, type OutsideExecution, type ProviderInterface, shortString, stark, type TypedData, typedData } from "starknet";
 import { SessionError } from "../errors.ts";
-import { SessionSigner } from "../signers/sessionSigner.ts";
-import { checkCalls } from "../utils/calls.ts";
+import { SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
+import { normalizeCalls, sameContractCalls, toContractCalls } from "../utils/calls.ts";
+import { parseAddress } from "../utils/keys.ts";
 import { resolveSessionKey, type SessionKeyInput } from "../utils/sessionKey.ts";
 import { preflightSession } from "./preflightSession.ts";
 
@@ -9,57 +10,83 @@ export interface GetOutsideExecutionTypedDataParameters {
   provider: ProviderInterface;
   accountAddress: string;
   calls: Call[];
-  /** Signs with this session key; omit it to get unsigned typed data to sign elsewhere. */
+  /** Signs with this session key; omit it to get unsigned typed data to sign elsewhere (as the owner). */
   session?: SessionKeyInput;
-  /** Who may submit it: an address or "ANY_CALLER" (default). */
+  /**
+   * Who may submit it: a relayer's address, or "ANY_CALLER" (default). Never 0: the
+   * account refuses 0, which SNIP-9 V2 does not define as "any caller".
+   */
   caller?: string;
   /** Unix seconds; defaults to now - 5 min and now + 20 min (by the chain's clock). */
   executeAfter?: number;
   executeBefore?: number;
-  /** Defaults to a random felt from a crypto RNG, checked unused on chain. */
+  /** Defaults to a random felt from a crypto RNG, checked unused on chain (in the signer's own nonce space). */
   nonce?: string;
 }
 
 export interface GetOutsideExecutionTypedDataReturnType {
   typedData: TypedData;
-  /** SNIP-12 message hash: what the signature signs. */
+  /** SNIP-12 message hash of the typed data: what an owner signs. */
   messageHash: string;
+  /** What the session key signed, `poseidon(messageHash, generation)`, when `session` was given. */
+  sessionMessageHash?: string;
   outsideExecution: OutsideExecution;
   /** `[session_pubkey, r, s, valid_until]`, present when `session` was given. */
   signature?: string[];
 }
 
-/** Builds (and, with a session key, signs) a SNIP-9 V2 outside execution locally. */
+const ANY_CALLER = shortString.encodeShortString("ANY_CALLER");
+
+function resolveCaller(caller: string): string {
+  if (caller === "ANY_CALLER") return ANY_CALLER;
+  try {
+    return parseAddress(caller, "caller");
+  } catch (error) {
+    throw new SessionError("INVALID_INPUT", `caller must be "ANY_CALLER" or the address of the account that will submit the execution (never 0): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Builds (and, with a session key, signs) a SNIP-9 V2 outside execution locally. Before
+ * signing it checks that the typed data starknet.js built carries exactly the calls asked
+ * for, and that the nonce is unused in the signer's nonce space (the owner's, or the
+ * session's own).
+ */
 export async function getOutsideExecutionTypedData(parameters: GetOutsideExecutionTypedDataParameters): Promise<GetOutsideExecutionTypedDataReturnType> {
-  const { provider, accountAddress, calls, caller = "ANY_CALLER" } = parameters;
-  checkCalls(calls);
+  const { provider, accountAddress } = parameters;
+  const calls = normalizeCalls(parameters.calls);
+  const callerFelt = resolveCaller(parameters.caller ?? "ANY_CALLER");
   const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
   const executeAfter = parameters.executeAfter ?? now - 300;
   const executeBefore = parameters.executeBefore ?? now + 1_200;
-  if (!(executeAfter < executeBefore)) throw new SessionError("INVALID_INPUT", "executeAfter must be before executeBefore");
-  const nonce = parameters.nonce ?? stark.randomAddress();
-  const nonceFree = await provider.callContract({ contractAddress: accountAddress, entrypoint: "is_valid_outside_execution_nonce", calldata: [nonce] });
-  if (BigInt(nonceFree[0] ?? 0) !== 1n) throw new SessionError("OUTSIDE_EXECUTION_NONCE_USED", `nonce ${nonce} was already used on ${accountAddress}`, { reason: "NONCE_USED" });
+  if (!(Number.isInteger(executeAfter) && Number.isInteger(executeBefore) && executeAfter >= 0 && executeAfter < executeBefore)) {
+    throw new SessionError("INVALID_INPUT", "executeAfter and executeBefore must be unix seconds with executeAfter < executeBefore");
+  }
+  const nonce = num.toHex(parameters.nonce ?? stark.randomAddress());
+  const key = parameters.session ? await resolveSessionKey(parameters.session) : undefined;
+
+  const nonceQuery = key
+    ? { contractAddress: accountAddress, entrypoint: "is_valid_session_outside_execution_nonce", calldata: [key.publicKey, nonce] }
+    : { contractAddress: accountAddress, entrypoint: "is_valid_outside_execution_nonce", calldata: [nonce] };
+  const [nonceFree] = await provider.callContract(nonceQuery, "pre_confirmed");
+  if (BigInt(nonceFree ?? 0) !== 1n) throw new SessionError("OUTSIDE_EXECUTION_NONCE_USED", `nonce ${nonce} was already used on ${accountAddress}`, { reason: "NONCE_USED" });
 
   const chainId = await provider.getChainId();
-  const callerFelt = caller === "ANY_CALLER" ? shortString.encodeShortString("ANY_CALLER") : num.toHex(caller);
   const data = outsideExecution.getTypedData(chainId, { caller: callerFelt, execute_after: executeAfter, execute_before: executeBefore }, nonce, calls, OutsideExecutionVersion.V2);
-  const result: GetOutsideExecutionTypedDataReturnType = {
-    typedData: data,
-    messageHash: typedData.getMessageHash(data, accountAddress),
-    outsideExecution: {
-      caller: callerFelt,
-      nonce,
-      execute_after: executeAfter,
-      execute_before: executeBefore,
-      calls: calls.map(outsideExecution.getOutsideCall),
-    },
-  };
-  if (parameters.session) {
-    const key = await resolveSessionKey(parameters.session);
-    await preflightSession(provider, accountAddress, key, calls);
-    const signature = await new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil }).signMessage(data, accountAddress);
-    result.signature = stark.signatureToHexArray(signature);
+  const execution: OutsideExecution = { caller: callerFelt, nonce, execute_after: executeAfter, execute_before: executeBefore, calls: calls.map(outsideExecution.getOutsideCall) };
+  const signedCalls = ((data.message as { Calls?: { To: string; Selector: string; Calldata: string[] }[] }).Calls ?? []).map((call) => ({ to: call.To, selector: call.Selector, calldata: call.Calldata }));
+  const submittedCalls = execution.calls.map((call) => ({ to: num.toHex(call.to), selector: num.toHex(call.selector), calldata: (call.calldata as string[]).map((felt) => num.toHex(felt)) }));
+  if (!sameContractCalls(signedCalls, toContractCalls(calls)) || !sameContractCalls(submittedCalls, toContractCalls(calls))) {
+    throw new SessionError("OUTSIDE_EXECUTION_MISMATCH", "the outside execution built differs from the calls asked for: nothing was signed");
+  }
+  const messageHash = typedData.getMessageHash(data, accountAddress);
+  const result: GetOutsideExecutionTypedDataReturnType = { typedData: data, messageHash, outsideExecution: execution };
+  if (key) {
+    const { generation, chainId: sessionChain } = await preflightSession(provider, accountAddress, key, calls);
+    const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId: sessionChain });
+    result.signature = stark.signatureToHexArray(await signer.signMessage(data, accountAddress));
+    result.sessionMessageHash = sessionMessageHash(messageHash, generation);
   }
   return result;
 }
+

@@ -1,12 +1,12 @@
 import { type Call, CallData, type ProviderInterface } from "starknet";
 import { decodeReason, type ReasonCode } from "../reasons.ts";
-import { checkCalls, toContractCalls } from "../utils/calls.ts";
+import { type NormalizedCall, normalizeCalls, toContractCalls } from "../utils/calls.ts";
 
 export interface GetSessionStatusParameters {
   provider: ProviderInterface;
   accountAddress: string;
   sessionPublicKey: string;
-  calls: Call[];
+  calls: readonly Call[] | readonly NormalizedCall[];
 }
 
 /**
@@ -14,9 +14,9 @@ export interface GetSessionStatusParameters {
  * "OK" or the reason code a session transaction would be refused with.
  */
 export async function getSessionStatus({ provider, accountAddress, sessionPublicKey, calls }: GetSessionStatusParameters): Promise<ReasonCode> {
-  checkCalls(calls);
+  const normalized = normalizeCalls(calls as Call[]);
   const [reason] = await provider.callContract(
-    { contractAddress: accountAddress, entrypoint: "session_status", calldata: CallData.compile({ session_key: sessionPublicKey, calls: toContractCalls(calls) }) },
+    { contractAddress: accountAddress, entrypoint: "session_status", calldata: CallData.compile({ session_key: sessionPublicKey, calls: toContractCalls(normalized) }) },
     "pre_confirmed",
   );
   return decodeReason(reason ?? "0x0");

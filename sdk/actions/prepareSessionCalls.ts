@@ -1,10 +1,12 @@
 import { Account, type Call, hash, type ProviderInterface, type ResourceBoundsBN, stark, transaction } from "starknet";
-import { toSessionError } from "../errors.ts";
-import { SessionSigner } from "../signers/sessionSigner.ts";
-import { checkCalls } from "../utils/calls.ts";
+import { SessionError, toSessionError } from "../errors.ts";
+import { SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
+import { type NormalizedCall, normalizeCalls } from "../utils/calls.ts";
+import { assertWithinFeeLimit, type FeeLimits, resolveFeeLimits } from "../utils/fees.ts";
+import { parsePublicKey } from "../utils/keys.ts";
 import { preflightSession } from "./preflightSession.ts";
 
-export interface PrepareSessionCallsParameters {
+export interface PrepareSessionCallsParameters extends FeeLimits {
   provider: ProviderInterface;
   accountAddress: string;
   /** The session's public key and registered valid_until; the private key stays elsewhere. */
@@ -17,58 +19,77 @@ export interface PreparedSessionCalls {
   accountAddress: string;
   sessionPublicKey: string;
   validUntil: bigint;
-  calls: Call[];
+  /** The registration the signature is bound to. */
+  generation: bigint;
+  calls: NormalizedCall[];
   /** Everything the transaction hash binds besides the calls. */
   details: { chainId: string; nonce: bigint; resourceBounds: ResourceBoundsBN; tip: bigint };
-  /** The invoke transaction hash: sign exactly this with the session key (ECDSA, Stark curve). */
-  hash: string;
+  /** The invoke transaction hash. */
+  transactionHash: string;
+  /** `poseidon(transactionHash, generation)`: sign exactly this with the session key (ECDSA, Stark curve). */
+  messageHash: string;
 }
 
 /**
- * Split signing, step 1: checks the session with the account, fixes nonce, fees and tip,
- * and returns the hash the session key must sign — for keys held in an enclave or another
- * process. Step 2 is `sendPreparedCalls` with the signature.
+ * Split signing, step 1: checks the session with the account, fixes nonce, fees and tip
+ * (refusing a worst-case fee above `maxFee`), and returns the hash the session key must
+ * sign — for keys held in an enclave or another process. Step 2 is `sendPreparedCalls`.
  */
-export async function prepareSessionCalls({ provider, accountAddress, sessionPublicKey, validUntil, calls }: PrepareSessionCallsParameters): Promise<PreparedSessionCalls> {
-  checkCalls(calls);
-  const session = { privateKey: "", publicKey: sessionPublicKey, validUntil: BigInt(validUntil) };
-  await preflightSession(provider, accountAddress, session, calls);
+export async function prepareSessionCalls({ provider, accountAddress, sessionPublicKey, validUntil, calls, ...fees }: PrepareSessionCallsParameters): Promise<PreparedSessionCalls> {
+  const normalized = normalizeCalls(calls);
+  const { maxFee, tip } = resolveFeeLimits(fees);
+  let publicKey: string;
+  try {
+    publicKey = parsePublicKey(sessionPublicKey, "sessionPublicKey");
+  } catch (error) {
+    throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
+  }
+  const session = { publicKey, validUntil: BigInt(validUntil) };
+  const { generation, chainId } = await preflightSession(provider, accountAddress, session, normalized);
+  let details: PreparedSessionCalls["details"];
   try {
     // Estimation runs the calls without validation; starknet.js adds its safety margin.
     const estimator = new Account({ provider, address: accountAddress, signer: stark.randomAddress(), cairoVersion: "1" });
-    const [estimate, nonce, chainId] = await Promise.all([estimator.estimateInvokeFee(calls), provider.getNonceForAddress(accountAddress), provider.getChainId()]);
-    const details = { chainId, nonce: BigInt(nonce), resourceBounds: estimate.resourceBounds, tip: 0n };
-    const v3 = stark.v3Details({ resourceBounds: details.resourceBounds, tip: details.tip });
-    const txHash = hash.calculateInvokeTransactionHash({
-      senderAddress: accountAddress,
-      version: "0x3",
-      compiledCalldata: transaction.getExecuteCalldata(calls, "1"),
-      chainId,
-      nonce: details.nonce,
-      accountDeploymentData: v3.accountDeploymentData,
-      nonceDataAvailabilityMode: stark.intDAM(v3.nonceDataAvailabilityMode),
-      feeDataAvailabilityMode: stark.intDAM(v3.feeDataAvailabilityMode),
-      resourceBounds: details.resourceBounds,
-      tip: details.tip,
-      paymasterData: v3.paymasterData,
-    });
-    return { accountAddress, sessionPublicKey, validUntil: session.validUntil, calls, details, hash: txHash };
+    const [estimate, nonce] = await Promise.all([estimator.estimateInvokeFee(normalized, { tip }), provider.getNonceForAddress(accountAddress)]);
+    details = { chainId, nonce: BigInt(nonce), resourceBounds: estimate.resourceBounds, tip };
   } catch (error) {
-    throw toSessionError(error);
+    throw toSessionError(error, { accountAddress });
   }
+  assertWithinFeeLimit(details.resourceBounds, tip, maxFee);
+  const transactionHash = preparedTransactionHash(accountAddress, normalized, details);
+  return { accountAddress, sessionPublicKey: publicKey, validUntil: session.validUntil, generation, calls: normalized, details, transactionHash, messageHash: sessionMessageHash(transactionHash, generation) };
 }
 
-/** Used by sendPreparedCalls: returns the given signature, and only for the prepared hash. */
+/** The invoke transaction hash of prepared calls, as starknet.js computes it when sending. */
+export function preparedTransactionHash(accountAddress: string, calls: readonly NormalizedCall[], details: PreparedSessionCalls["details"]): string {
+  const v3 = stark.v3Details({ resourceBounds: details.resourceBounds, tip: details.tip });
+  return hash.calculateInvokeTransactionHash({
+    senderAddress: accountAddress,
+    version: "0x3",
+    compiledCalldata: transaction.getExecuteCalldata([...calls], "1"),
+    chainId: details.chainId as never,
+    nonce: details.nonce,
+    accountDeploymentData: v3.accountDeploymentData,
+    nonceDataAvailabilityMode: stark.intDAM(v3.nonceDataAvailabilityMode),
+    feeDataAvailabilityMode: stark.intDAM(v3.feeDataAvailabilityMode),
+    resourceBounds: details.resourceBounds,
+    tip: details.tip,
+    paymasterData: v3.paymasterData,
+  });
+}
+
+/** Used by sendPreparedCalls: returns the given signature, and only for the prepared transaction. */
 export class PreparedSignatureSigner extends SessionSigner {
   constructor(
     private readonly prepared: PreparedSessionCalls,
     private readonly rs: [string, string],
+    maxFee: bigint,
   ) {
-    super({ privateKey: "0x1", validUntil: prepared.validUntil });
+    super({ privateKey: "0x1", validUntil: prepared.validUntil, generation: prepared.generation, accountAddress: prepared.accountAddress, chainId: prepared.details.chainId, maxFee, maxTip: prepared.details.tip });
   }
   protected override async signRaw(msgHash: string) {
-    if (BigInt(msgHash) !== BigInt(this.prepared.hash)) {
-      throw toSessionError(new Error("the transaction to send differs from the prepared one (hash mismatch)"));
+    if (BigInt(msgHash) !== BigInt(this.prepared.transactionHash)) {
+      throw new SessionError("PREPARED_CALLS_MISMATCH", `starknet.js built transaction ${msgHash}, not the prepared ${this.prepared.transactionHash}: nothing was sent`);
     }
     return [this.prepared.sessionPublicKey, this.rs[0], this.rs[1], `0x${this.prepared.validUntil.toString(16)}`];
   }

@@ -1,8 +1,10 @@
-import { type Account, CallData } from "starknet";
-import { toSessionError } from "../errors.ts";
+import type { Account } from "starknet";
+import { getRevokeSessionKeyCall } from "../builders/sessionCalls.ts";
+import type { FeeLimits } from "../utils/fees.ts";
+import { sendOwnerCalls } from "../utils/ownerSend.ts";
 import { assertSessionSupport } from "./supportsSessions.ts";
 
-export interface RevokeSessionKeyParameters {
+export interface RevokeSessionKeyParameters extends FeeLimits {
   /** The account, signing as its owner. */
   account: Account;
   sessionPublicKey: string;
@@ -10,17 +12,16 @@ export interface RevokeSessionKeyParameters {
 
 export interface RevokeSessionKeyReturnType {
   transactionHash: string;
+  /** Fee paid by the account, in FRI. */
+  fee: bigint;
 }
 
-/** Revokes a session (owner-signed); waits for it. Revoking what is not live throws its reason. */
-export async function revokeSessionKey({ account, sessionPublicKey }: RevokeSessionKeyParameters): Promise<RevokeSessionKeyReturnType> {
+/**
+ * Revokes a session (owner-signed); waits for it. Every signature the session made
+ * before, sent or not, stops verifying. Revoking what is not live throws its reason.
+ */
+export async function revokeSessionKey({ account, sessionPublicKey, maxFee, tip }: RevokeSessionKeyParameters): Promise<RevokeSessionKeyReturnType> {
+  const call = getRevokeSessionKeyCall({ accountAddress: account.address, sessionPublicKey });
   await assertSessionSupport({ provider: account.provider, accountAddress: account.address });
-  try {
-    const { transaction_hash } = await account.execute({ contractAddress: account.address, entrypoint: "revoke_session_key", calldata: CallData.compile([sessionPublicKey]) });
-    const receipt = await account.provider.waitForTransaction(transaction_hash);
-    if (!receipt.isSuccess()) throw toSessionError(JSON.stringify(receipt.value));
-    return { transactionHash: transaction_hash };
-  } catch (error) {
-    throw toSessionError(error);
-  }
+  return sendOwnerCalls(account, [call], { ...(maxFee === undefined ? {} : { maxFee }), ...(tip === undefined ? {} : { tip }) });
 }

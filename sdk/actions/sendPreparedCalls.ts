@@ -1,13 +1,17 @@
-import { Account, num, type ProviderInterface } from "starknet";
+import { Account, ec, num, type ProviderInterface } from "starknet";
 import { SessionError, toSessionError } from "../errors.ts";
-import { findReasonCode } from "../reasons.ts";
-import { PreparedSignatureSigner, type PreparedSessionCalls } from "./prepareSessionCalls.ts";
+import { sessionMessageHash } from "../signers/sessionSigner.ts";
+import { assertWithinFeeLimit, DEFAULT_MAX_FEE } from "../utils/fees.ts";
+import { settle } from "../utils/receipts.ts";
+import { preparedTransactionHash, PreparedSignatureSigner, type PreparedSessionCalls } from "./prepareSessionCalls.ts";
 
 export interface SendPreparedCallsParameters {
   provider: ProviderInterface;
   prepared: PreparedSessionCalls;
-  /** The session key's ECDSA signature of `prepared.hash`. */
+  /** The session key's ECDSA signature of `prepared.messageHash`. */
   signature: { r: string | bigint; s: string | bigint };
+  /** Ceiling on the prepared transaction's worst-case fee, in FRI (default 1 STRK). */
+  maxFee?: bigint;
 }
 
 export interface SendPreparedCallsReturnType {
@@ -17,29 +21,47 @@ export interface SendPreparedCallsReturnType {
 
 /**
  * Split signing, step 2: submits the prepared calls with exactly the prepared nonce, fees
- * and tip, and the session signature `[pubkey, r, s, valid_until]`. starknet.js recomputes
- * the hash; if anything drifted from what was signed, nothing is sent.
+ * and tip, and the session signature `[pubkey, r, s, valid_until]`. Before anything is
+ * sent it checks, locally, that the prepared object still hashes to what was signed, that
+ * the signature verifies for the session key, and that the fee fits `maxFee`; starknet.js
+ * recomputes the hash once more when sending.
  */
-export async function sendPreparedCalls({ provider, prepared, signature }: SendPreparedCallsParameters): Promise<SendPreparedCallsReturnType> {
-  const signer = new PreparedSignatureSigner(prepared, [num.toHex(signature.r), num.toHex(signature.s)]);
-  const account = new Account({ provider, address: prepared.accountAddress, signer, cairoVersion: "1" });
-  let transactionHash: string;
+export async function sendPreparedCalls({ provider, prepared, signature, maxFee = DEFAULT_MAX_FEE }: SendPreparedCallsParameters): Promise<SendPreparedCallsReturnType> {
+  const transactionHash = preparedTransactionHash(prepared.accountAddress, prepared.calls, prepared.details);
+  if (BigInt(transactionHash) !== BigInt(prepared.transactionHash) || BigInt(sessionMessageHash(transactionHash, prepared.generation)) !== BigInt(prepared.messageHash)) {
+    throw new SessionError("PREPARED_CALLS_MISMATCH", "the prepared calls were modified after they were prepared (their hash no longer matches): nothing was sent");
+  }
+  const rs: [string, string] = [num.toHex(signature.r), num.toHex(signature.s)];
+  if (!verifiesForStarkKey(rs, prepared.messageHash, prepared.sessionPublicKey)) throw new SessionError("SESSION_INVALID_SIGNATURE", "the signature does not verify for the session key over prepared.messageHash: nothing was sent", { reason: "INVALID_SIGNATURE" });
+  assertWithinFeeLimit(prepared.details.resourceBounds, prepared.details.tip, maxFee);
+
+  const account = new Account({ provider, address: prepared.accountAddress, signer: new PreparedSignatureSigner(prepared, rs, maxFee), cairoVersion: "1" });
+  let sent: string;
   try {
-    ({ transaction_hash: transactionHash } = await account.execute(prepared.calls, {
+    ({ transaction_hash: sent } = await account.execute(prepared.calls, {
       nonce: prepared.details.nonce,
       resourceBounds: prepared.details.resourceBounds,
       tip: prepared.details.tip,
     }));
   } catch (error) {
-    throw toSessionError(error);
+    throw toSessionError(error, { accountAddress: prepared.accountAddress });
   }
-  if (BigInt(transactionHash) !== BigInt(prepared.hash)) {
-    throw new SessionError("TRANSACTION_REJECTED", `the node reports hash ${transactionHash}, not the prepared ${prepared.hash}`);
+  if (BigInt(sent) !== BigInt(prepared.transactionHash)) {
+    throw new SessionError("PREPARED_CALLS_MISMATCH", `the node reports hash ${sent}, not the prepared ${prepared.transactionHash}`);
   }
-  const receipt = await provider.waitForTransaction(transactionHash);
-  const value = receipt.value as { actual_fee?: { amount: string }; revert_reason?: string };
-  if (!receipt.isSuccess()) {
-    throw findReasonCode(value.revert_reason ?? "") ? toSessionError(value.revert_reason) : new SessionError("TRANSACTION_REVERTED", `transaction ${transactionHash} reverted`, { details: value.revert_reason ?? "" });
+  return settle(provider, sent, prepared.accountAddress);
+}
+
+/**
+ * ECDSA check as the account makes it (`check_ecdsa_signature`): a Stark key is an x
+ * coordinate, and either point with that x verifies.
+ */
+function verifiesForStarkKey([r, s]: [string, string], messageHash: string, starkKey: string): boolean {
+  try {
+    const signature = new ec.starkCurve.Signature(BigInt(r), BigInt(s));
+    const x = BigInt(starkKey).toString(16).padStart(64, "0");
+    return ["02", "03"].some((prefix) => ec.starkCurve.verify(signature, messageHash, `${prefix}${x}`));
+  } catch {
+    return false;
   }
-  return { transactionHash, fee: BigInt(value.actual_fee?.amount ?? 0) };
 }

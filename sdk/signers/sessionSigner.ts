@@ -1,39 +1,103 @@
 // A starknet.js Signer for session keys: any starknet.js `Account` built with it sends
-// session transactions, and `signMessage` signs SNIP-9 outside executions. starknet.js
-// computes every hash (transaction hash, SNIP-12 message hash); this class only lays out
-// the session signature `[session_pubkey, r, s, valid_until]`.
-import { type DeclareSignerDetails, type DeployAccountSignerDetails, ec, num, Signer, type Signature, type TypedData } from "starknet";
+// session transactions, and `signMessage` signs SNIP-9 V2 outside executions. starknet.js
+// computes the transaction and SNIP-12 hashes; this class binds them to the session's
+// registration, refuses what a session must never sign, and lays out
+// `[session_pubkey, r, s, valid_until]`.
+import {
+  type Call,
+  type DeclareSignerDetails,
+  type DeployAccountSignerDetails,
+  ec,
+  hash,
+  type InvocationsSignerDetails,
+  num,
+  shortString,
+  Signer,
+  type Signature,
+  type TypedData,
+} from "starknet";
 import { SessionError } from "../errors.ts";
+import { assertWithinFeeLimit, DEFAULT_MAX_FEE } from "../utils/fees.ts";
 
 export interface SessionSignerParameters {
   /** The session's private key (hex). */
   privateKey: string;
   /** The session's `valid_until` as registered on the account (unix seconds). */
   validUntil: number | bigint;
+  /**
+   * The registration this signer signs under (`getSessionData(...).generation`). The
+   * account checks `poseidon(hash, generation)`: a revoked, re-registered or updated
+   * session gets a new generation, and signatures made under the old one never verify.
+   */
+  generation: number | bigint;
+  /** The account the session belongs to: the signer signs for nothing else. */
+  accountAddress: string;
+  /** Chain id (hex felt, e.g. `constants.StarknetChainId.SN_MAIN`): the signer signs for no other chain. */
+  chainId: string;
+  /** Ceiling on a transaction's worst-case fee (resource bounds × max prices + tip), in FRI. Default 1 STRK. */
+  maxFee?: bigint;
+  /** Ceiling on the tip per L2 gas unit, in FRI. Default 0: pass `tip` explicitly to starknet.js and raise this. */
+  maxTip?: bigint;
 }
+
+/** What a session key signs: `poseidon(hash, generation)` (contracts/components/session.cairo). */
+export function sessionMessageHash(messageHash: string | bigint, generation: number | bigint): string {
+  return num.toHex(hash.computePoseidonHash(messageHash, BigInt(generation)));
+}
+
+const felt = (value: string | number | bigint) => BigInt(value);
 
 export class SessionSigner extends Signer {
   readonly publicKey: string;
   readonly validUntil: bigint;
+  readonly generation: bigint;
+  readonly accountAddress: string;
+  readonly chainId: string;
+  readonly maxFee: bigint;
+  readonly maxTip: bigint;
 
-  constructor({ privateKey, validUntil }: SessionSignerParameters) {
+  constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n }: SessionSignerParameters) {
     super(privateKey);
     this.publicKey = ec.starkCurve.getStarkKey(privateKey);
     this.validUntil = BigInt(validUntil);
+    this.generation = BigInt(generation);
+    if (this.generation <= 0n || this.generation >= 2n ** 32n) throw new SessionError("INVALID_INPUT", "generation must be the session's registration number (a u32 >= 1, from getSessionData)");
+    if (typeof accountAddress !== "string" || typeof chainId !== "string") throw new SessionError("INVALID_INPUT", "a SessionSigner needs the accountAddress and chainId it signs for");
+    this.accountAddress = num.toHex64(accountAddress);
+    this.chainId = num.toHex(chainId);
+    this.maxFee = maxFee;
+    this.maxTip = maxTip;
   }
 
   /**
-   * Signs SNIP-9 V2 outside executions only. The account never accepts a session's
-   * signature on any other message (`is_valid_signature` is owner-only), so anything
-   * else a session key is asked to sign can only serve someone else: refuse it.
+   * Signs an invoke of this session's account on its chain, if its worst-case fee and its
+   * tip are within the ceilings. The calls themselves are the account's to check.
+   */
+  override async signTransaction(transactions: Call[], details: InvocationsSignerDetails): Promise<Signature> {
+    this.assertOwnAccount(details.walletAddress, details.chainId);
+    const tip = felt(details.tip ?? 0);
+    if (tip > this.maxTip) {
+      throw new SessionError("FEE_LIMIT_EXCEEDED", `refusing to sign a tip of ${tip} FRI per L2 gas unit, above the signer's maxTip ${this.maxTip}; pass the tip explicitly and raise maxTip if intended`);
+    }
+    assertWithinFeeLimit(details.resourceBounds, tip, this.maxFee);
+    return super.signTransaction(transactions, details);
+  }
+
+  /**
+   * Signs SNIP-9 V2 outside executions for this session's account on its chain, and
+   * nothing else. The account never accepts a session's signature on any other message
+   * (`is_valid_signature` is owner-only), so anything else a session key is asked to sign
+   * can only serve someone else.
    */
   override async signMessage(typedData: TypedData, accountAddress: string): Promise<Signature> {
-    const domain = typedData.domain as { name?: unknown; version?: unknown; revision?: unknown };
+    const domain = typedData.domain as { name?: unknown; version?: unknown; revision?: unknown; chainId?: unknown };
     const isOutsideExecutionV2 =
       typedData.primaryType === "OutsideExecution" && domain.name === "Account.execute_from_outside" && String(domain.version) === "2" && String(domain.revision) === "1";
     if (!isOutsideExecutionV2) {
       throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key signs only SNIP-9 V2 outside executions, not arbitrary messages");
     }
+    const chainId = typeof domain.chainId === "string" && !domain.chainId.startsWith("0x") ? shortString.encodeShortString(domain.chainId) : String(domain.chainId);
+    this.assertOwnAccount(accountAddress, chainId);
     return super.signMessage(typedData, accountAddress);
   }
 
@@ -47,9 +111,26 @@ export class SessionSigner extends Signer {
     throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key cannot deploy an account; the owner must");
   }
 
-  /** `[session_pubkey, r, s, valid_until]` over `msgHash`. */
+  /** `[session_pubkey, r, s, valid_until]` over `poseidon(msgHash, generation)`. */
   protected override async signRaw(msgHash: string): Promise<Signature> {
-    const { r, s } = ec.starkCurve.sign(msgHash, this.pk);
+    const { r, s } = ec.starkCurve.sign(sessionMessageHash(msgHash, this.generation), this.pk);
     return [this.publicKey, num.toHex(r), num.toHex(s), num.toHex(this.validUntil)];
+  }
+
+  private assertOwnAccount(accountAddress: string, chainId: string): void {
+    let sameAccount = false;
+    let sameChain = false;
+    try {
+      sameAccount = felt(accountAddress) === felt(this.accountAddress);
+      sameChain = felt(chainId) === felt(this.chainId);
+    } catch {
+      // Not a felt: neither ours.
+    }
+    if (!sameAccount || !sameChain) {
+      throw new SessionError(
+        "SESSION_OPERATION_NOT_ALLOWED",
+        `this session key signs only for account ${this.accountAddress} on chain ${this.chainId}, not for ${String(accountAddress)} on ${String(chainId)}`,
+      );
+    }
   }
 }

@@ -1,8 +1,8 @@
 // Deploying SessionAccounts and acting on them in integration tests.
-import { Account, CallData, type Call, Contract, ec, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
+import { Account, CallData, type Call, constants, Contract, ec, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
 import { expect } from "vitest";
 import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
-import { SessionSigner } from "../../sdk/signers/sessionSigner.ts";
+import { SessionSigner, sessionMessageHash } from "../../sdk/signers/sessionSigner.ts";
 import { deploySessionAccount as deployAccount } from "../../scripts/lib/deploy-account.ts";
 import { toSelector } from "../../sdk/utils/entrypoints.ts";
 import { builtContract, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
@@ -67,9 +67,21 @@ export async function executeAndWait(account: Account, calls: Call[]): Promise<s
   return transaction_hash;
 }
 
-/** A starknet.js Account on `address` that signs with a session key. */
-export function sessionSignedAccount(address: string, privateKey: string, validUntil: number | bigint): Account {
-  return new Account({ provider: rpcProvider(), address, signer: new SessionSigner({ privateKey, validUntil }), cairoVersion: "1" });
+/** Devnet's chain id (its default, SN_SEPOLIA). */
+export const DEVNET_CHAIN_ID = constants.StarknetChainId.SN_SEPOLIA;
+
+/**
+ * A starknet.js Account on `address` that signs with a session key, under registration
+ * `generation` (1 for a key registered once), sending with tip 0.
+ */
+export function sessionSignedAccount(address: string, privateKey: string, validUntil: number | bigint, generation: number | bigint = 1): Account {
+  const signer = new SessionSigner({ privateKey, validUntil, generation, accountAddress: address, chainId: DEVNET_CHAIN_ID });
+  return new Account({ provider: rpcProvider(), address, signer, cairoVersion: "1", defaultTipType: "minTip" });
+}
+
+/** `[session_pubkey, r, s, valid_until]` as the account checks it: over `poseidon(msgHash, generation)`. */
+export function sessionSignature(msgHash: string, privateKey: string, validUntil: number | bigint, generation: number | bigint = 1): string[] {
+  return [ec.starkCurve.getStarkKey(privateKey), ...signHash(sessionMessageHash(msgHash, generation), privateKey), num.toHex(validUntil)];
 }
 
 /**

@@ -33,9 +33,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 async function newSession(options: { maxCalls?: number; entrypoints?: string[] } = {}) {
-  const created = await createSessionKey({ encryptKey: "8642", durationSeconds: 6 * 3_600, now: await latestBlockTime() });
+  const created = await createSessionKey({ encryptKey: "8642-session-pass", durationSeconds: 6 * 3_600, now: await latestBlockTime() });
   await addSessionKeyToContract({ account: account.owner, sessionPublicKey: created.publicKey, validUntil: created.validUntil, maxCalls: options.maxCalls ?? 5, allowedEntrypoints: options.entrypoints ?? ["increase"] });
-  return { ...created, session: { encryptedPrivateKey: created.encryptedPrivateKey, encryptKey: "8642", validUntil: created.validUntil } };
+  return { ...created, session: { encryptedPrivateKey: created.encryptedPrivateKey, encryptKey: "8642-session-pass", validUntil: created.validUntil } };
 }
 
 beforeAll(async () => {
@@ -58,6 +58,7 @@ describe("SDK on devnet", () => {
       callsUsed: 1,
       remainingCalls: 2,
       allowedEntrypoints: [hash.getSelectorFromName("increase")],
+      generation: 1,
     });
   });
 
@@ -108,12 +109,12 @@ describe("SDK on devnet", () => {
   it("signs in two steps for keys held elsewhere: prepare, sign the hash, send", async () => {
     const { publicKey, validUntil, encryptedPrivateKey } = await newSession();
     const prepared = await prepareSessionCalls({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: publicKey, validUntil, calls: [increase(4)] });
-    // "Elsewhere": an enclave holding the key signs exactly prepared.hash.
-    const privateKey = await decryptPrivateKey(encryptedPrivateKey, "8642");
-    const { r, s } = ec.starkCurve.sign(prepared.hash, privateKey);
+    // "Elsewhere": an enclave holding the key signs exactly prepared.messageHash.
+    const privateKey = await decryptPrivateKey(encryptedPrivateKey, "8642-session-pass");
+    const { r, s } = ec.starkCurve.sign(prepared.messageHash, privateKey);
     const before = await counterValue(counter);
     const sent = await sendPreparedCalls({ provider: rpcProvider(), prepared, signature: { r, s } });
-    expect(BigInt(sent.transactionHash)).toBe(BigInt(prepared.hash));
+    expect(BigInt(sent.transactionHash)).toBe(BigInt(prepared.transactionHash));
     expect(await counterValue(counter)).toBe(before + 4n);
     // A signature of anything else is refused by the account.
     const again = await prepareSessionCalls({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: publicKey, validUntil, calls: [increase(1)] });
@@ -126,7 +127,7 @@ describe("SDK on devnet", () => {
     expect(await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: publicKey })).toMatchObject({ isActive: false, status: "revoked", validUntil: 0 });
     expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_REVOKED");
     expect(await codeOf(revokeSessionKey({ account: account.owner, sessionPublicKey: publicKey }))).toBe("SESSION_REVOKED");
-    const stranger = await createSessionKey({ encryptKey: "1", now: await latestBlockTime() });
+    const stranger = await createSessionKey({ encryptKey: "a long passphrase", now: await latestBlockTime() });
     expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: stranger.publicKey })).status).toBe("not_registered");
   });
 
@@ -139,6 +140,8 @@ describe("SDK on devnet", () => {
   it("checks inputs before touching the chain", async () => {
     const base = { account: account.owner, sessionPublicKey: ec.starkCurve.getStarkKey("0x5"), validUntil: 2_000_000_000, maxCalls: 1, allowedEntrypoints: ["increase"] };
     expect(await codeOf(addSessionKeyToContract({ ...base, sessionPublicKey: "0xnope" }))).toBe("INVALID_INPUT");
+    expect(await codeOf(addSessionKeyToContract({ ...base, sessionPublicKey: "0x5" }))).toBe("SESSION_INVALID_KEY"); // off the curve
+    expect(await codeOf(addSessionKeyToContract({ ...base, sessionPublicKey: account.ownerPublicKey }))).toBe("SESSION_INVALID_KEY");
     expect(await codeOf(addSessionKeyToContract({ ...base, maxCalls: 0 }))).toBe("INVALID_INPUT");
     expect(await codeOf(addSessionKeyToContract({ ...base, allowedEntrypoints: ["not an entrypoint"] }))).toBe("INVALID_INPUT");
   });

@@ -127,7 +127,9 @@ describe("sessions", () => {
     expect(await counterValue(counter)).toBe(value);
     expect(await nonceOf(account.address)).toBe(nonce);
     expect((await sessionData(account.address, session.publicKey)).callsUsed).toBe(0n);
-    await executeAndWait(sessionAccount, [increase(1)]);
+    // Signatures are bound to the registration: the updated session signs as generation 2.
+    await expectReason(sessionAccount.execute([increase(1)]), "INVALID_SIGNATURE");
+    await executeAndWait(sessionSignedAccount(account.address, session.privateKey, validUntil, 2), [increase(1)]);
   });
 
   it("revocation clears the session and tells 'revoked' from 'never registered'", async () => {
@@ -158,7 +160,7 @@ describe("sessions", () => {
     const now = await latestBlockTime();
     const register = (overrides: Partial<{ publicKey: string; validUntil: number; maxCalls: number; entrypoints: string[] }>) =>
       account.owner.execute(addSessionCall(account.address, { publicKey: session.publicKey, validUntil: now + 3_600, maxCalls: 1, ...overrides }));
-    await expectReason(register({ publicKey: "0x0" }), "INVALID_SESSION");
+    await expectReason(register({ publicKey: "0x0" }), "INVALID_SESSION_KEY");
     await expectReason(register({ maxCalls: 0 }), "INVALID_SESSION");
     await expectReason(register({ validUntil: now - 10 }), "INVALID_SESSION");
     await expectReason(register({ entrypoints: ["increase", "upgrade"] }), "BLOCKED_SELECTOR");
