@@ -4,7 +4,7 @@
 // Account.execute + wait on the same devnet.
 import { Account, type Call, CallData, constants, ec, encode, logger, RpcProvider, stark } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
-import { addSessionKeyToContract, createSessionKey, decryptPrivateKey, executeTransactionWithSession, PBKDF2_ITERATIONS, SessionSigner } from "../sdk/index.ts";
+import { addSessionKeyToContract, createSessionKey, decryptPrivateKey, executeTransactionWithSession, SCRYPT_PARAMS, SessionSigner } from "../sdk/index.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
 import { deploySessionAccount, readBuiltContract } from "./lib/deploy-account.ts";
 import { startDevnet } from "./lib/devnet.ts";
@@ -27,7 +27,7 @@ async function main() {
   console.log(`[bench:sdk] Node ${process.versions.node}, ${ROUNDS} rounds per figure, medians`);
 
   // Signing: the session signer over a real invoke (hash + ECDSA), as Account.execute uses it.
-  const signer = new SessionSigner({ privateKey: stark.randomAddress(), validUntil: 2_000_000_000 });
+  const signer = new SessionSigner({ privateKey: stark.randomAddress(), validUntil: 2_000_000_000, generation: 1, accountAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA });
   const calls: Call[] = [{ contractAddress: "0x123", entrypoint: "transfer", calldata: ["0x456", "0x1", "0x0"] }];
   const details = {
     walletAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA, cairoVersion: "1" as const, version: "0x3" as const, nonce: 1, tip: 0,
@@ -43,8 +43,8 @@ async function main() {
   const decryptMs: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     let encrypted = "";
-    createMs.push(await time(async () => ({ encryptedPrivateKey: encrypted } = await createSessionKey({ encryptKey: "123456" }))));
-    decryptMs.push(await time(() => decryptPrivateKey(encrypted, "123456")));
+    createMs.push(await time(async () => ({ encryptedPrivateKey: encrypted } = await createSessionKey({ encryptKey: "bench passphrase" }))));
+    decryptMs.push(await time(() => decryptPrivateKey(encrypted, "bench passphrase")));
   }
 
   await buildContracts({ quiet: true });
@@ -66,10 +66,10 @@ async function main() {
     const increase: Call[] = [{ contractAddress: counter.contract_address, entrypoint: "increase", calldata: [1] }];
 
     const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
-    const key = await createSessionKey({ encryptKey: "123456", now, durationSeconds: 3_600 });
+    const key = await createSessionKey({ encryptKey: "bench passphrase", now, durationSeconds: 3_600 });
     await addSessionKeyToContract({ account: owner, sessionPublicKey: key.publicKey, validUntil: key.validUntil, maxCalls: 1_000, allowedEntrypoints: ["increase"] });
-    const session = { encryptedPrivateKey: key.encryptedPrivateKey, encryptKey: "123456", validUntil: key.validUntil };
-    const sessionWithPlainKey = { privateKey: await decryptPrivateKey(key.encryptedPrivateKey, "123456"), validUntil: key.validUntil };
+    const session = { encryptedPrivateKey: key.encryptedPrivateKey, encryptKey: "bench passphrase", validUntil: key.validUntil };
+    const sessionWithPlainKey = { privateKey: await decryptPrivateKey(key.encryptedPrivateKey, "bench passphrase"), validUntil: key.validUntil };
 
     const ownerMs: number[] = [];
     const sessionMs: number[] = [];
@@ -85,7 +85,7 @@ async function main() {
     console.log("| figure | value |");
     console.log("| --- | ---: |");
     console.log(`| session signatures (tx hash + ECDSA) per second | ${perSecond.toFixed(0)} |`);
-    console.log(`| createSessionKey (PBKDF2-SHA256 ${PBKDF2_ITERATIONS.toLocaleString("en-US")} + AES-256-GCM) | ${median(createMs).toFixed(0)} ms |`);
+    console.log(`| createSessionKey (scrypt N=${SCRYPT_PARAMS.N} r=${SCRYPT_PARAMS.r} p=${SCRYPT_PARAMS.p} + AES-256-GCM) | ${median(createMs).toFixed(0)} ms |`);
     console.log(`| decryptPrivateKey | ${median(decryptMs).toFixed(0)} ms |`);
     console.log(`| owner Account.execute -> receipt (starknet.js) | ${median(ownerMs).toFixed(0)} ms |`);
     console.log(`| executeTransactionWithSession -> receipt, encrypted key (decrypt + preflight + send) | ${median(sessionMs).toFixed(0)} ms (${(median(sessionMs) / median(ownerMs)).toFixed(2)}x) |`);

@@ -71,7 +71,9 @@ async function main() {
 
     step(`Create a session key, encrypted with the PIN ${DEMO_PIN} (a real app asks the user)`);
     const now = (await provider.getBlockWithTxHashes("latest")).timestamp;
-    const sessionKey = await createSessionKey({ encryptKey: DEMO_PIN, durationSeconds: 3_600, now });
+    // A 4-digit PIN falls to an offline guesser in under an hour: acceptable only for a
+    // short session, and the SDK makes it a visible choice.
+    const sessionKey = await createSessionKey({ encryptKey: DEMO_PIN, allowWeakSecret: true, durationSeconds: 3_600, now });
     info(`public key: ${sessionKey.publicKey}`);
     info(`valid until: ${new Date(sessionKey.validUntil * 1000).toISOString()}`);
     info(`stored form: ${sessionKey.encryptedPrivateKey.slice(0, 72)}...`);

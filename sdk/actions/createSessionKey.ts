@@ -3,8 +3,14 @@ import { encryptPrivateKey } from "../crypto/encryption.ts";
 import { SessionError } from "../errors.ts";
 
 export interface CreateSessionKeyParameters {
-  /** PIN or passphrase that encrypts the new private key. */
+  /** PIN or passphrase that encrypts the new private key; at least MIN_SECRET_LENGTH characters unless `allowWeakSecret`. */
   encryptKey: string;
+  /**
+   * Accept an `encryptKey` shorter than MIN_SECRET_LENGTH, e.g. a 4-digit PIN for a short
+   * game session: anyone holding the stored envelope can then guess it offline in under
+   * an hour, so this must be a visible decision. Only `true` opts in.
+   */
+  allowWeakSecret?: boolean;
   /** Lifetime from now, in seconds (default 6 hours, at most 30 days). */
   durationSeconds?: number;
   /** Clock for `validUntil` (unix seconds); defaults to this machine's clock. */
@@ -13,7 +19,7 @@ export interface CreateSessionKeyParameters {
 
 export interface CreateSessionKeyReturnType {
   publicKey: string;
-  /** v1 envelope (PBKDF2-SHA256 + AES-256-GCM), JSON. Store it; nothing else is kept. */
+  /** v2 envelope (scrypt + AES-256-GCM), JSON. Store it; nothing else is kept. */
   encryptedPrivateKey: string;
   /** Unix seconds; register the session with exactly this value. */
   validUntil: number;
@@ -21,8 +27,15 @@ export interface CreateSessionKeyReturnType {
 
 export const MAX_SESSION_DURATION_SECONDS = 30 * 24 * 3600;
 
-/** Generates a session key pair and encrypts its private key. Stores nothing. */
-export async function createSessionKey({ encryptKey, durationSeconds = 21_600, now }: CreateSessionKeyParameters): Promise<CreateSessionKeyReturnType> {
+/**
+ * Generates a session key pair and encrypts its private key. Stores nothing. Refuses an
+ * `encryptKey` shorter than MIN_SECRET_LENGTH with INVALID_INPUT unless `allowWeakSecret`.
+ *
+ * @example
+ * const key = await createSessionKey({ encryptKey: "correct horse battery", durationSeconds: 3_600 });
+ * const gameKey = await createSessionKey({ encryptKey: "4821", allowWeakSecret: true, durationSeconds: 900 });
+ */
+export async function createSessionKey({ encryptKey, allowWeakSecret, durationSeconds = 21_600, now }: CreateSessionKeyParameters): Promise<CreateSessionKeyReturnType> {
   if (!Number.isInteger(durationSeconds) || durationSeconds <= 0 || durationSeconds > MAX_SESSION_DURATION_SECONDS) {
     throw new SessionError("INVALID_INPUT", `durationSeconds must be a whole number of seconds between 1 and ${MAX_SESSION_DURATION_SECONDS} (30 days), got ${String(durationSeconds)}`);
   }
@@ -31,7 +44,7 @@ export async function createSessionKey({ encryptKey, durationSeconds = 21_600, n
     const start = now ?? Math.floor(Date.now() / 1000);
     return {
       publicKey: ec.starkCurve.getStarkKey(privateKey),
-      encryptedPrivateKey: await encryptPrivateKey(privateKey, encryptKey),
+      encryptedPrivateKey: await encryptPrivateKey(privateKey, encryptKey, { allowWeakSecret }),
       validUntil: start + durationSeconds,
     };
   } catch (error) {
