@@ -10,7 +10,7 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(1);
 }
 
-/** True when nothing listens on the port (devnet's own start check would find another devnet there and succeed). */
+/** True when nothing listens on the port: a friendlier message than startDevnet's refusal of a busy port. */
 function portIsFree(candidate: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer()

@@ -5,6 +5,7 @@ import "dotenv/config";
 import { Account, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { parseAddress, parsePrivateKey } from "../../sdk/utils/keys.ts";
+import { redactUrl } from "./redact.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -30,7 +31,7 @@ export function checked<T>(name: string, parse: () => T): T {
 }
 
 export interface Network {
-  /** Where we are, for people. */
+  /** Where we are, for people: safe to print (an RPC URL is redacted, see redactUrl). */
   name: string;
   /** True on a local devnet (no STARKNET_RPC_URL). */
   local: boolean;
@@ -47,31 +48,35 @@ export interface Network {
 export async function connectNetwork({ localDevnetUrl, localHint }: { localDevnetUrl: string; localHint: string }): Promise<Network> {
   const rpcUrl = env("STARKNET_RPC_URL");
   const local = rpcUrl === undefined;
+  // Printed instead of the URL itself: RPC URLs carry API keys.
+  const where = rpcUrl === undefined ? `local devnet ${localDevnetUrl}` : redactUrl(rpcUrl);
+  // The deployer from .env is checked before any round trip: a typo fails at once.
+  const configuredAddress = env("DEPLOYER_ADDRESS");
+  const configuredKey = env("DEPLOYER_PRIVATE_KEY");
+  const configured =
+    configuredAddress && configuredKey
+      ? { address: checked("DEPLOYER_ADDRESS", () => parseAddress(configuredAddress)), privateKey: checked("DEPLOYER_PRIVATE_KEY", () => parsePrivateKey(configuredKey)) }
+      : undefined;
+  if (!local && !configured) throw new ConfigError("DEPLOYER_ADDRESS and DEPLOYER_PRIVATE_KEY are required with STARKNET_RPC_URL (see .env.example).");
+
   const provider = new RpcProvider({ nodeUrl: rpcUrl ?? `${localDevnetUrl}/rpc`, ...(local ? { transactionRetryIntervalFallback: 200 } : {}) });
   try {
     await provider.getChainId();
   } catch {
-    throw new ConfigError(local ? `no devnet at ${localDevnetUrl}: ${localHint}` : `cannot reach STARKNET_RPC_URL ${rpcUrl}: check the URL and the network.`);
+    throw new ConfigError(local ? `no devnet at ${localDevnetUrl}: ${localHint}` : `cannot reach STARKNET_RPC_URL (${where}): check the URL and the network.`);
   }
 
-  let deployerAddress = env("DEPLOYER_ADDRESS");
-  let deployerKey = env("DEPLOYER_PRIVATE_KEY");
-  if (!deployerAddress || !deployerKey) {
-    if (!local) throw new ConfigError("DEPLOYER_ADDRESS and DEPLOYER_PRIVATE_KEY are required with STARKNET_RPC_URL (see .env.example).");
+  let deployerAccount = configured;
+  if (!deployerAccount) {
     const [predeployed] = await new DevnetProvider({ url: localDevnetUrl }).getPredeployedAccounts();
     if (!predeployed) throw new ConfigError("the local devnet reports no predeployed account.");
-    deployerAddress = predeployed.address;
-    deployerKey = predeployed.private_key;
+    deployerAccount = { address: parseAddress(predeployed.address), privateKey: parsePrivateKey(predeployed.private_key) };
   }
-  const deployer = new Account({
-    provider,
-    address: checked("DEPLOYER_ADDRESS", () => parseAddress(deployerAddress)),
-    signer: checked("DEPLOYER_PRIVATE_KEY", () => parsePrivateKey(deployerKey)),
-  });
+  const deployer = new Account({ provider, address: deployerAccount.address, signer: deployerAccount.privateKey });
   const deployed = await provider.getClassHashAt(deployer.address).then(
     () => true,
     () => false,
   );
-  if (!deployed) throw new ConfigError(`DEPLOYER_ADDRESS ${deployer.address} is not a deployed account on ${rpcUrl ?? "the local devnet"}.`);
-  return { name: rpcUrl ?? `local devnet ${localDevnetUrl}`, local, ...(local ? { devnetUrl: localDevnetUrl } : {}), provider, deployer };
+  if (!deployed) throw new ConfigError(`DEPLOYER_ADDRESS ${deployer.address} is not a deployed account on ${where}.`);
+  return { name: where, local, ...(local ? { devnetUrl: localDevnetUrl } : {}), provider, deployer };
 }

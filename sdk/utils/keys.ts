@@ -6,9 +6,26 @@ import { ec, num } from "starknet";
 const CURVE_ORDER = ec.starkCurve.CURVE.n;
 const FIELD_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
 
+/**
+ * What is wrong with a string that should be 0x + 1 to 64 hex digits. Says what is wrong
+ * and never repeats the input: the same parser reads private keys, and an error message
+ * ends up in logs and terminals (a malformed key is usually a real key with a typo).
+ */
+function hexProblem(trimmed: string): string | undefined {
+  if (trimmed === "") return "is empty";
+  if (!/^0x/i.test(trimmed)) return "must start with 0x";
+  if (trimmed[1] === "X") return "must start with 0x (lower-case x)";
+  const digits = trimmed.slice(2);
+  if (digits === "") return "has no hex digits after 0x";
+  if (!/^[0-9a-fA-F]*$/.test(digits)) return "contains characters that are not hex digits (0-9, a-f)";
+  if (digits.length > 64) return `has ${digits.length} hex digits, more than the 64 allowed`;
+  return undefined;
+}
+
 function parseHex(value: string, what: string): bigint {
   const trimmed = value.trim();
-  if (!/^0x[0-9a-fA-F]{1,64}$/.test(trimmed)) throw new TypeError(`${what} must be a 0x-prefixed hex number, got ${JSON.stringify(value)}`);
+  const problem = hexProblem(trimmed);
+  if (problem !== undefined) throw new TypeError(`${what} must be a 0x-prefixed hex number: it ${problem}`);
   return BigInt(trimmed);
 }
 
@@ -27,7 +44,7 @@ export function parsePublicKey(value: string, what = "public key"): string {
     // A valid key is the x coordinate of a point: decompressing it must succeed.
     ec.starkCurve.ProjectivePoint.fromHex(`02${key.toString(16).padStart(64, "0")}`);
   } catch {
-    throw new RangeError(`${what} ${value} is not the x coordinate of a point on the Stark curve`);
+    throw new RangeError(`${what} is not the x coordinate of a point on the Stark curve`);
   }
   return num.toHex(key);
 }
