@@ -2,17 +2,19 @@
 // calls, a session key watching the owner's executions, a relayer holding old signatures,
 // a careless registration, a lying RPC node, a malicious dApp contract. Every refusal
 // names its reason and leaves no trace beyond what a refused transaction must use.
-import { type Account, type Call, type EstimateFeeResponseBulkOverhead, hash, num, outsideExecution, OutsideExecutionVersion, type OutsideTransaction, RpcProvider, stark } from "starknet";
+import { Account, type Call, type EstimateFeeResponseBulkOverhead, hash, num, outsideExecution, OutsideExecutionVersion, type OutsideTransaction, RpcProvider, stark } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   executeTransactionWithSession,
   getOutsideExecutionTypedData,
   getSessionData,
   SessionError,
+  SessionSigner,
   toSessionError,
 } from "../../sdk/index.ts";
 import {
   addSessionCall,
+  DEVNET_CHAIN_ID,
   deploySessionAccount,
   type DeployedSessionAccount,
   executeAndWait,
@@ -219,7 +221,7 @@ describe("fee ceilings against a lying node", () => {
     expect({ nonce: await nonceOf(account.address), balance: await strkBalance(rpcProvider(), account.address), session: await sessionData(account.address, session.publicKey) }).toEqual(before);
   });
 
-  it("refuses a tip above the caller's ceiling, and a caller's own tip is what is signed", async () => {
+  it("refuses a caller's tip whose worst case exceeds maxFee, and signs a caller's own tip as given", async () => {
     const session = await newSession();
     const input = { provider: rpcProvider(), accountAddress: account.address, session: { privateKey: session.privateKey, validUntil: session.validUntil }, calls: [increase()] };
     const nonce = await nonceOf(account.address);
@@ -227,6 +229,16 @@ describe("fee ceilings against a lying node", () => {
     expect(await nonceOf(account.address)).toBe(nonce);
     const sent = await executeTransactionWithSession({ ...input, tip: 1_000n });
     expect(BigInt(((await rpcProvider().getTransactionByHash(sent.transactionHash)) as { tip?: string }).tip ?? -1)).toBe(1_000n);
+  });
+
+  it("a SessionSigner under a plain starknet.js Account refuses the node's tip (maxTip 0 by default)", async () => {
+    const session = await newSession();
+    const liar = new TipLyingProvider({ nodeUrl: `${devnetUrl()}/rpc`, transactionRetryIntervalFallback: 100 });
+    const signer = new SessionSigner({ privateKey: session.privateKey, validUntil: session.validUntil, generation: 1, accountAddress: account.address, chainId: DEVNET_CHAIN_ID, maxFee: 10n ** 30n });
+    const nonce = await nonceOf(account.address);
+    // No tip given: starknet.js asks the node, which answers 10^14.
+    expect(await codeOf(new Account({ provider: liar, address: account.address, signer, cairoVersion: "1" }).execute([increase()]))).toBe("FEE_LIMIT_EXCEEDED");
+    expect(await nonceOf(account.address)).toBe(nonce);
   });
 });
 
