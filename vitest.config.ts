@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/setup/devnet.global.ts"],
+          globalSetup: ["test/setup/devnet.global.ts", "test/setup/sdk-package.global.ts"],
           // One chain, one clock, shared funded accounts: files run one after another.
           fileParallelism: false,
           testTimeout: 120_000,
