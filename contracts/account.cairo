@@ -10,7 +10,7 @@ pub mod SessionAccount {
         OWNER_NONCE_SCOPE, OutsideExecutionComponent, OutsideExecutionHooks,
     };
     use crate::components::owner::OwnerComponent;
-    use crate::components::session::SessionComponent;
+    use crate::session::component::SessionComponent;
     use crate::interfaces::account::{
         IDeclarer, IDeployable, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID, IUpgradeable,
     };

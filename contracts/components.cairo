@@ -1,4 +1,2 @@
 pub mod outside_execution;
 pub mod owner;
-pub mod session;
-pub mod session_record;

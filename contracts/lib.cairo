@@ -5,6 +5,7 @@ pub mod components;
 pub mod interfaces;
 pub mod mocks;
 pub mod reasons;
+pub mod session;
 pub mod utils;
 
 #[cfg(test)]

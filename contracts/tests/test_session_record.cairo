@@ -1,4 +1,4 @@
-use crate::components::session_record::{SessionRecord, SessionRecordStorePacking};
+use crate::session::record::{SessionRecord, SessionRecordStorePacking, SessionState};
 
 fn round_trip(record: SessionRecord) {
     let packed = SessionRecordStorePacking::pack(record);
@@ -20,17 +20,17 @@ fn every_field_survives_at_its_extremes() {
             calls_used: 0xffffffff,
             entrypoints_len: 0xffffffff,
             generation: 0xffffffff,
-            revoked: true,
+            state: SessionState::Revoked,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, revoked: false,
+            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, revoked: true,
+            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked,
         },
     );
 }
@@ -43,8 +43,24 @@ fn fields_do_not_overlap() {
         calls_used: 3,
         entrypoints_len: 1000,
         generation: 42,
-        revoked: false,
+        state: SessionState::Unregistered,
     };
     round_trip(record);
     round_trip(SessionRecord { calls_used: record.calls_used + 1, ..record });
+}
+
+#[test]
+fn every_state_survives() {
+    for state in array![SessionState::Unregistered, SessionState::Active, SessionState::Revoked] {
+        round_trip(
+            SessionRecord {
+                valid_until: 0xffffffffffffffff,
+                max_calls: 0xffffffff,
+                calls_used: 0xffffffff,
+                entrypoints_len: 0xffffffff,
+                generation: 0xffffffff,
+                state,
+            },
+        );
+    }
 }

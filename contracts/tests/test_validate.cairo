@@ -7,7 +7,7 @@ use starknet::syscalls::deploy_syscall;
 use starknet::testing::{set_block_timestamp, set_contract_address, set_signature, set_transaction_hash};
 use crate::account::SessionAccount;
 use crate::components::outside_execution::scoped_nonce;
-use crate::components::session::{is_stark_public_key, session_message_hash};
+use crate::session::hashing::{is_stark_public_key, session_message_hash};
 use crate::interfaces::account::{ISRC6Dispatcher, ISRC6DispatcherTrait};
 use crate::interfaces::session::{
     ISessionKeyManagerDispatcher, ISessionKeyManagerDispatcherTrait, ISessionKeyViewsDispatcher,

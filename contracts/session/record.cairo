@@ -2,11 +2,24 @@
 //! most of what a session transaction costs beyond an owner one.
 use starknet::storage_access::StorePacking;
 
+/// Where a key stands. Explicit, rather than read from `valid_until == 0` and a flag.
+#[derive(Copy, Drop, Serde, PartialEq, Debug, Default)]
+pub enum SessionState {
+    /// Never registered.
+    #[default]
+    Unregistered,
+    /// Registered (it may still be expired or exhausted: those depend on time and use).
+    Active,
+    /// Revoked by the owner, until registered again.
+    Revoked,
+}
+
 /// A session as stored.
 ///
 /// `generation` grows on every registration and revocation of the key; whitelist entries
 /// are stored under (key, generation, ...), so an update or a revoke makes every earlier
-/// entry unreachable in O(1), whatever the whitelist's length.
+/// entry unreachable in O(1), whatever the whitelist's length, and session signatures
+/// are bound to it.
 #[derive(Copy, Drop, Serde, PartialEq, Debug, Default)]
 pub struct SessionRecord {
     pub valid_until: u64,
@@ -14,12 +27,12 @@ pub struct SessionRecord {
     pub calls_used: u32,
     pub entrypoints_len: u32,
     pub generation: u32,
-    pub revoked: bool,
+    pub state: SessionState,
 }
 
 // Bit layout of the packed felt252 (low to high): valid_until 0..64, max_calls 64..96,
-// calls_used 96..128 | entrypoints_len 128..160, generation 160..192, revoked 192.
-const SHIFT_32: felt252 = 0x100000000;
+// calls_used 96..128 | entrypoints_len 128..160, generation 160..192, state 192..194.
+// 57 bits stay free.
 const SHIFT_64: felt252 = 0x10000000000000000;
 const SHIFT_96: felt252 = 0x1000000000000000000000000;
 const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
@@ -29,19 +42,32 @@ const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
 const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
 
+fn state_to_bits(state: SessionState) -> felt252 {
+    match state {
+        SessionState::Unregistered => 0,
+        SessionState::Active => 1,
+        SessionState::Revoked => 2,
+    }
+}
+
+fn state_from_bits(bits: u128) -> SessionState {
+    if bits == 1 {
+        SessionState::Active
+    } else if bits == 2 {
+        SessionState::Revoked
+    } else {
+        SessionState::Unregistered
+    }
+}
+
 pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
     fn pack(value: SessionRecord) -> felt252 {
-        let revoked: felt252 = if value.revoked {
-            SHIFT_192
-        } else {
-            0
-        };
         value.valid_until.into()
             + value.max_calls.into() * SHIFT_64
             + value.calls_used.into() * SHIFT_96
             + value.entrypoints_len.into() * SHIFT_128
             + value.generation.into() * SHIFT_160
-            + revoked
+            + state_to_bits(value.state) * SHIFT_192
     }
 
     fn unpack(value: felt252) -> SessionRecord {
@@ -49,7 +75,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
         let (upper, valid_until) = DivRem::div_rem(value.low, TWO_POW_64);
         let (calls_used, max_calls) = DivRem::div_rem(upper, TWO_POW_32);
         let (upper, entrypoints_len) = DivRem::div_rem(value.high, TWO_POW_32);
-        let (revoked, generation) = DivRem::div_rem(upper, TWO_POW_32);
+        let (state, generation) = DivRem::div_rem(upper, TWO_POW_32);
         // Every part is a remainder (or quotient) below its width: the conversions hold.
         SessionRecord {
             valid_until: valid_until.try_into().unwrap(),
@@ -57,7 +83,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             calls_used: calls_used.try_into().unwrap(),
             entrypoints_len: entrypoints_len.try_into().unwrap(),
             generation: generation.try_into().unwrap(),
-            revoked: revoked != 0,
+            state: state_from_bits(state),
         }
     }
 }

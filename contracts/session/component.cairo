@@ -2,35 +2,6 @@
 //! until `valid_until`, for at most `max_calls` transactions, on a whitelist of selectors,
 //! and never on the account itself nor on an admin selector.
 
-/// Admin selectors a session may never call, on any contract (SNIP blocklist).
-pub fn is_blocked_selector(selector: felt252) -> bool {
-    selector == selector!("upgrade")
-        || selector == selector!("add_or_update_session_key")
-        || selector == selector!("revoke_session_key")
-        || selector == selector!("__execute__")
-        || selector == selector!("set_public_key")
-        || selector == selector!("setPublicKey")
-        || selector == selector!("execute_from_outside_v2")
-        || selector == selector!("set_spending_policy")
-        || selector == selector!("remove_spending_policy")
-}
-
-/// What a session key signs: the transaction hash (or the SNIP-12 hash of an outside
-/// execution) bound to the registration it is made under, `poseidon(hash, generation)`.
-/// Revoking, re-registering or updating a key bumps its generation, so every signature
-/// made under an earlier registration stops verifying, including outside executions a
-/// relayer still holds.
-pub fn session_message_hash(hash: felt252, generation: u32) -> felt252 {
-    let (message, _, _) = core::poseidon::hades_permutation(hash, generation.into(), 2);
-    message
-}
-
-/// A usable session key: a non-zero x coordinate of a point on the Stark curve. Anything
-/// else can never verify a signature, and a typo should fail at registration.
-pub fn is_stark_public_key(key: felt252) -> bool {
-    key != 0 && core::ec::EcPointTrait::new_from_x(key).is_some()
-}
-
 #[starknet::component]
 pub mod SessionComponent {
     use core::ecdsa::check_ecdsa_signature;
@@ -41,10 +12,11 @@ pub mod SessionComponent {
     };
     use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_contract_address};
     use crate::components::owner::OwnerComponent;
-    use crate::components::session_record::SessionRecord;
     use crate::interfaces::session::{ISessionKeyManager, ISessionKeyViews, SessionData};
     use crate::reasons;
-    use super::{is_blocked_selector, is_stark_public_key, session_message_hash};
+    use crate::session::blocklist::is_blocked_selector;
+    use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
+    use crate::session::record::{SessionRecord, SessionState};
 
     #[storage]
     pub struct Storage {
@@ -131,7 +103,7 @@ pub mod SessionComponent {
                         calls_used: 0,
                         entrypoints_len: index,
                         generation,
-                        revoked: false,
+                        state: SessionState::Active,
                     },
                 );
             self
@@ -150,7 +122,7 @@ pub mod SessionComponent {
         fn revoke_session_key(ref self: ComponentState<TContractState>, session_key: felt252) {
             assert_only_self();
             let previous = self.SessionKeys_records.read(session_key);
-            if previous.valid_until == 0 {
+            if previous.state != SessionState::Active {
                 core::panic_with_felt252(absent_reason(@previous));
             }
             self
@@ -158,7 +130,9 @@ pub mod SessionComponent {
                 .write(
                     session_key,
                     SessionRecord {
-                        generation: previous.generation + 1, revoked: true, ..Default::default()
+                        generation: previous.generation + 1,
+                        state: SessionState::Revoked,
+                        ..Default::default()
                     },
                 );
             self.emit(SessionKeyRevoked { session_key });
@@ -196,7 +170,7 @@ pub mod SessionComponent {
         }
 
         fn is_session_revoked(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
-            self.SessionKeys_records.read(session_key).revoked
+            self.SessionKeys_records.read(session_key).state == SessionState::Revoked
         }
 
         fn get_session_generation(self: @ComponentState<TContractState>, session_key: felt252) -> u32 {
@@ -207,7 +181,7 @@ pub mod SessionComponent {
             self: @ComponentState<TContractState>, session_key: felt252, calls: Array<Call>,
         ) -> felt252 {
             let record = self.SessionKeys_records.read(session_key);
-            if record.valid_until == 0 {
+            if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
             self
@@ -246,7 +220,7 @@ pub mod SessionComponent {
             let record_slot = self.SessionKeys_records.entry(session_key);
             let record = record_slot.read();
             // 2. The session exists.
-            if record.valid_until == 0 {
+            if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
             if claimed_valid_until != record.valid_until {
@@ -311,19 +285,11 @@ pub mod SessionComponent {
         }
     }
 
-    /// One felt per (session, selector): Poseidon of the pair (one permutation) costs a
-    /// fraction of the two extra Pedersen hashes a tuple map key would.
-    fn whitelist_key(session_key: felt252, selector: felt252) -> felt252 {
-        let (hash, _, _) = core::poseidon::hades_permutation(session_key, selector, 2);
-        hash
-    }
-
-    /// Why a record with `valid_until == 0` holds no session.
+    /// Why a record that is not active holds no session.
     fn absent_reason(record: @SessionRecord) -> felt252 {
-        if *record.revoked {
-            reasons::REVOKED
-        } else {
-            reasons::NOT_REGISTERED
+        match *record.state {
+            SessionState::Revoked => reasons::REVOKED,
+            _ => reasons::NOT_REGISTERED,
         }
     }
 

@@ -1,0 +1,6 @@
+//! Session keys: the component (registration, revocation, views, validation), the packed
+//! record it keeps per key, the selectors no session may call, and what a session signs.
+pub mod blocklist;
+pub mod component;
+pub mod hashing;
+pub mod record;
