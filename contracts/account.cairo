@@ -6,7 +6,7 @@ pub mod SessionAccount {
     use starknet::account::Call;
     use starknet::syscalls::replace_class_syscall;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait, VALIDATED, get_execution_info};
-    use crate::components::outside_execution::{
+    use crate::outside_execution::component::{
         OWNER_NONCE_SCOPE, OutsideExecutionComponent, OutsideExecutionHooks,
     };
     use crate::components::owner::OwnerComponent;

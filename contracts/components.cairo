@@ -1,2 +1,1 @@
-pub mod outside_execution;
 pub mod owner;

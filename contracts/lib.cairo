@@ -4,6 +4,7 @@ pub mod account;
 pub mod components;
 pub mod interfaces;
 pub mod mocks;
+pub mod outside_execution;
 pub mod reasons;
 pub mod session;
 pub mod utils;

@@ -1,7 +1,7 @@
 //! The same vectors as test/fixtures/snip12-vectors.json (a TS unit test checks it).
 use starknet::account::Call;
 use crate::interfaces::outside_execution::OutsideExecution;
-use crate::utils::snip12::outside_execution_message_hash;
+use crate::outside_execution::hashing::outside_execution_message_hash;
 
 #[test]
 fn published_vector() {

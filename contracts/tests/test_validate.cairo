@@ -6,7 +6,7 @@ use starknet::account::Call;
 use starknet::syscalls::deploy_syscall;
 use starknet::testing::{set_block_timestamp, set_contract_address, set_signature, set_transaction_hash};
 use crate::account::SessionAccount;
-use crate::components::outside_execution::scoped_nonce;
+use crate::outside_execution::component::scoped_nonce;
 use crate::session::hashing::{is_stark_public_key, session_message_hash};
 use crate::interfaces::account::{ISRC6Dispatcher, ISRC6DispatcherTrait};
 use crate::interfaces::session::{

@@ -8,13 +8,14 @@ import { describe, expect, it } from "vitest";
 import vectors from "../fixtures/snip12-vectors.json" with { type: "json" };
 
 const root = join(import.meta.dirname, "..", "..");
-const snip12Cairo = readFileSync(join(root, "contracts/utils/snip12.cairo"), "utf8");
+// The generic SNIP-12 module (domain) and the outside execution's own hashing (its types).
+const snip12Cairo = ["contracts/utils/snip12.cairo", "contracts/outside_execution/hashing.cairo"].map((file) => readFileSync(join(root, file), "utf8")).join("\n");
 const cairoVectorsTest = readFileSync(join(root, "contracts/tests/test_snip12.cairo"), "utf8");
 
 /** The type string inside `selector!("...")` of the Cairo constant `name`. */
 function cairoTypeString(name: string): string {
   const match = snip12Cairo.match(new RegExp(`${name}: felt252 = selector!\\(\\s*"((?:[^"\\\\]|\\\\.)*)"`));
-  if (!match?.[1]) throw new Error(`${name} not found in snip12.cairo`);
+  if (!match?.[1]) throw new Error(`${name} not found in the Cairo SNIP-12 sources`);
   return match[1].replace(/\\"/g, '"');
 }
 

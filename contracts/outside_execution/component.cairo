@@ -48,7 +48,7 @@ pub mod OutsideExecutionComponent {
     };
     use crate::reasons;
     use crate::utils::execution::execute_calls;
-    use crate::utils::snip12::outside_execution_message_hash;
+    use crate::outside_execution::hashing::outside_execution_message_hash;
     use super::{OWNER_NONCE_SCOPE, OutsideExecutionHooks, scoped_nonce};
 
     #[storage]
