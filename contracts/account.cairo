@@ -1,6 +1,5 @@
 //! SessionAccount: wires the owner, session and outside-execution components together
-//! and routes each signature to its check. Owner signatures are `[r, s]`; session
-//! signatures are `[session_pubkey, r, s, valid_until]`; anything else is refused.
+//! and routes each signature, parsed once by `crate::signature`, to its check.
 #[starknet::contract(account)]
 pub mod SessionAccount {
     use starknet::account::Call;
@@ -17,6 +16,7 @@ pub mod SessionAccount {
     use crate::interfaces::outside_execution::ISRC9_V2_ID;
     use crate::interfaces::session::ISESSION_KEY_MANAGER_ID;
     use crate::reasons;
+    use crate::signature::{AccountSignature, parse_signature, session_valid_until};
     use crate::utils::execution::execute_calls;
 
     component!(path: OwnerComponent, storage: owner, event: OwnerEvent);
@@ -89,10 +89,8 @@ pub mod SessionAccount {
             assert(info.caller_address.into() == 0, reasons::INVALID_TX);
             let tx_info = info.tx_info.unbox();
             assert(tx_info.version != 0 && tx_info.version != QUERY_OFFSET, reasons::INVALID_TX);
-            let signature = tx_info.signature;
-            if signature.len() == 4 {
-                // `__validate__` accepted this valid_until, so it is a u64.
-                let valid_until: u64 = (*signature[3]).try_into().expect(reasons::BAD_SIGNATURE_FORMAT);
+            // `__validate__` accepted this signature, so a session's valid_until is a u64.
+            if let Some(valid_until) = session_valid_until(tx_info.signature) {
                 assert(info.block_info.unbox().block_timestamp <= valid_until, reasons::EXPIRED);
             }
             execute_calls(calls.span())
@@ -124,10 +122,13 @@ pub mod SessionAccount {
         fn is_valid_signature(
             self: @ContractState, hash: felt252, signature: Array<felt252>,
         ) -> felt252 {
-            if self.owner.is_valid_owner_signature(hash, signature.span()) {
-                VALIDATED
-            } else {
-                0
+            match parse_signature(signature.span()) {
+                Ok(AccountSignature::Owner((r, s))) => if self.owner.is_valid_owner_signature(hash, r, s) {
+                    VALIDATED
+                } else {
+                    0
+                },
+                _ => 0,
             }
         }
     }
@@ -194,8 +195,8 @@ pub mod SessionAccount {
 
     #[generate_trait]
     impl SignatureRoutingImpl of SignatureRoutingTrait {
-        /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`, by
-        /// length; panics with the reason code of the failing check. Returns the signer's
+        /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`;
+        /// panics with the reason code of the failing check. Returns the signer's
         /// outside-execution nonce scope (the owner's, or the session key).
         fn validate_signature(
             ref self: ContractState,
@@ -205,25 +206,27 @@ pub mod SessionAccount {
             now: u64,
             account: ContractAddress,
         ) -> felt252 {
-            let length = signature.len();
-            if length == 2 {
-                assert(self.owner.is_valid_owner_signature(hash, signature), reasons::INVALID_SIGNATURE);
-                OWNER_NONCE_SCOPE
-            } else if length == 4 {
-                let reason = self.sessions.validate_session(hash, signature, calls, now, account);
-                assert(reason == reasons::OK, reason);
-                *signature[0]
-            } else {
-                core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT);
+            match parse_signature(signature) {
+                Ok(AccountSignature::Owner((r, s))) => {
+                    assert(self.owner.is_valid_owner_signature(hash, r, s), reasons::INVALID_SIGNATURE);
+                    OWNER_NONCE_SCOPE
+                },
+                Ok(AccountSignature::Session(session)) => {
+                    let reason = self.sessions.validate_session(hash, session, calls, now, account);
+                    assert(reason == reasons::OK, reason);
+                    session.session_key
+                },
+                Err(reason) => core::panic_with_felt252(reason),
             }
         }
 
         fn assert_owner_signed_tx(self: @ContractState) {
             let tx_info = starknet::get_tx_info().unbox();
-            let signature = tx_info.signature;
-            assert(signature.len() == 2, reasons::BAD_SIGNATURE_FORMAT);
+            let Ok(AccountSignature::Owner((r, s))) = parse_signature(tx_info.signature) else {
+                core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT)
+            };
             assert(
-                self.owner.is_valid_owner_signature(tx_info.transaction_hash, signature),
+                self.owner.is_valid_owner_signature(tx_info.transaction_hash, r, s),
                 reasons::INVALID_SIGNATURE,
             );
         }

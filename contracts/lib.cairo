@@ -7,6 +7,7 @@ pub mod mocks;
 pub mod outside_execution;
 pub mod reasons;
 pub mod session;
+pub mod signature;
 pub mod utils;
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Cairo unit tests (cairo-test): fast checks of pure logic. The devnet tests in test/
 //! remain the proof of the account's behaviour.
 mod test_session_record;
+mod test_signature;
 mod test_snip12;
 mod test_validate;

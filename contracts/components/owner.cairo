@@ -1,5 +1,5 @@
 //! The owner: one Stark key that signs `[r, s]` and may do anything, including managing
-//! sessions and upgrading the account.
+//! sessions and upgrading the account. (Signatures are parsed in `crate::signature`.)
 #[starknet::component]
 pub mod OwnerComponent {
     use core::ecdsa::check_ecdsa_signature;
@@ -45,15 +45,11 @@ pub mod OwnerComponent {
             self.emit(OwnerKeySet { public_key });
         }
 
-        /// True for an owner signature `[r, s]` over `hash`; false for anything else,
-        /// without panicking.
+        /// True when `(r, s)` is the owner's signature of `hash`; never panics.
         fn is_valid_owner_signature(
-            self: @ComponentState<TContractState>, hash: felt252, signature: Span<felt252>,
+            self: @ComponentState<TContractState>, hash: felt252, r: felt252, s: felt252,
         ) -> bool {
-            if signature.len() != 2 {
-                return false;
-            }
-            check_ecdsa_signature(hash, self.Owner_public_key.read(), *signature[0], *signature[1])
+            check_ecdsa_signature(hash, self.Owner_public_key.read(), r, s)
         }
     }
 }

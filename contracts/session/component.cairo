@@ -17,6 +17,7 @@ pub mod SessionComponent {
     use crate::session::blocklist::is_blocked_selector;
     use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
     use crate::session::record::{SessionRecord, SessionState};
+    use crate::signature::SessionSignature;
 
     #[storage]
     pub struct Storage {
@@ -195,27 +196,21 @@ pub mod SessionComponent {
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
     > of InternalTrait<TContractState> {
-        /// Validates a session signature `[session_pubkey, r, s, valid_until]` over `hash`
-        /// for `calls` and, if every check passes, consumes one call of the session.
-        /// Returns `reasons::OK`, or the reason code of the first failing check.
-        /// The one routine behind `__validate__` and `execute_from_outside_v2`.
+        /// Validates a session signature (parsed by `crate::signature`, so `valid_until`
+        /// is a u64) over `hash` for `calls` and, if every check passes, consumes one call
+        /// of the session. Returns `reasons::OK`, or the reason code of the first failing
+        /// check. The one routine behind `__validate__` and `execute_from_outside_v2`.
         fn validate_session(
             ref self: ComponentState<TContractState>,
             hash: felt252,
-            signature: Span<felt252>,
+            signature: SessionSignature,
             calls: Span<Call>,
             now: u64,
             account: ContractAddress,
         ) -> felt252 {
-            if signature.len() != 4 {
-                return reasons::BAD_SIGNATURE_FORMAT;
-            }
-            let session_key = *signature[0];
-            // 1. `valid_until` is a u64 and is the registered one. (Compared after the
-            //    record is known to exist: an absent session reports why it is absent.)
-            let Some(claimed_valid_until): Option<u64> = (*signature[3]).try_into() else {
-                return reasons::BAD_SIGNATURE_FORMAT;
-            };
+            let session_key = signature.session_key;
+            // 1. `valid_until` is the registered one. (Compared after the record is known
+            //    to exist: an absent session reports why it is absent.)
             // The record's storage address is hashed once, for this read and the write below.
             let record_slot = self.SessionKeys_records.entry(session_key);
             let record = record_slot.read();
@@ -223,7 +218,7 @@ pub mod SessionComponent {
             if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
-            if claimed_valid_until != record.valid_until {
+            if signature.valid_until != record.valid_until {
                 return reasons::VALID_UNTIL_MISMATCH;
             }
             // 3.-6. Time, call budget, self-calls, blocklist, whitelist.
@@ -233,7 +228,7 @@ pub mod SessionComponent {
             }
             // 7. The session key signed this hash under this registration.
             let message = session_message_hash(hash, record.generation);
-            if !check_ecdsa_signature(message, session_key, *signature[1], *signature[2]) {
+            if !check_ecdsa_signature(message, session_key, signature.r, signature.s) {
                 return reasons::INVALID_SIGNATURE;
             }
             // 8. Only now consume one call: once per transaction, whatever the call count.
