@@ -10,6 +10,7 @@ pub mod SessionAccount {
     };
     use crate::components::owner::OwnerComponent;
     use crate::session::component::SessionComponent;
+    use crate::session::component::SessionComponent::{ValidationContext, ValidationPath};
     use crate::interfaces::account::{
         IDeclarer, IDeployable, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID, IUpgradeable,
     };
@@ -32,6 +33,8 @@ pub mod SessionAccount {
         SessionComponent::SessionKeyManagerImpl<ContractState>;
     #[abi(embed_v0)]
     impl SessionKeyViewsImpl = SessionComponent::SessionKeyViewsImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionFeeCapImpl = SessionComponent::SessionFeeCapImpl<ContractState>;
     #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
@@ -105,14 +108,12 @@ pub mod SessionAccount {
             let info = get_execution_info().unbox();
             assert(info.caller_address.into() == 0, reasons::INVALID_TX);
             let tx_info = info.tx_info.unbox();
-            self
-                .validate_signature(
-                    tx_info.transaction_hash,
-                    tx_info.signature,
-                    calls.span(),
-                    info.block_info.unbox().block_timestamp,
-                    info.contract_address,
-                );
+            let context = ValidationContext {
+                now: info.block_info.unbox().block_timestamp,
+                account: info.contract_address,
+                path: ValidationPath::Invoke((tx_info.resource_bounds, tx_info.tip)),
+            };
+            self.validate_signature(tx_info.transaction_hash, tx_info.signature, calls.span(), context);
             VALIDATED
         }
 
@@ -189,7 +190,8 @@ pub mod SessionAccount {
             now: u64,
             account: ContractAddress,
         ) -> felt252 {
-            self.validate_signature(hash, signature, calls, now, account)
+            let context = ValidationContext { now, account, path: ValidationPath::OutsideExecution };
+            self.validate_signature(hash, signature, calls, context)
         }
     }
 
@@ -203,8 +205,7 @@ pub mod SessionAccount {
             hash: felt252,
             signature: Span<felt252>,
             calls: Span<Call>,
-            now: u64,
-            account: ContractAddress,
+            context: ValidationContext,
         ) -> felt252 {
             match parse_signature(signature) {
                 Ok(AccountSignature::Owner((r, s))) => {
@@ -212,7 +213,7 @@ pub mod SessionAccount {
                     OWNER_NONCE_SCOPE
                 },
                 Ok(AccountSignature::Session(session)) => {
-                    let reason = self.sessions.validate_session(hash, session, calls, now, account);
+                    let reason = self.sessions.validate_session(hash, session, calls, context);
                     assert(reason == reasons::OK, reason);
                     session.session_key
                 },

@@ -24,6 +24,9 @@ pub const ENTRYPOINT_NOT_ALLOWED: felt252 = 'ENTRYPOINT_NOT_ALLOWED';
 pub const BAD_SIGNATURE_FORMAT: felt252 = 'BAD_SIGNATURE_FORMAT';
 /// The signature's `valid_until` differs from the registered one.
 pub const VALID_UNTIL_MISMATCH: felt252 = 'VALID_UNTIL_MISMATCH';
+/// The transaction's worst-case fee (bounds at max prices, plus tip) is above the
+/// session's cap.
+pub const FEE_CAP_EXCEEDED: felt252 = 'FEE_CAP_EXCEEDED';
 /// The ECDSA signature does not verify (owner or session key).
 pub const INVALID_SIGNATURE: felt252 = 'INVALID_SIGNATURE';
 

@@ -2,5 +2,6 @@
 //! record it keeps per key, the selectors no session may call, and what a session signs.
 pub mod blocklist;
 pub mod component;
+pub mod fees;
 pub mod hashing;
 pub mod record;

@@ -43,3 +43,12 @@ pub trait ISessionKeyViews<TState> {
     /// current block time: returns `'OK'` or the reason code validation would fail with.
     fn session_status(self: @TState, session_key: felt252, calls: Array<Call>) -> felt252;
 }
+
+/// Beyond the SNIP: a cap on what one session transaction may cost the account in fees.
+#[starknet::interface]
+pub trait ISessionFeeCap<TState> {
+    /// Owner only. FRI, a multiple of 10^15; the default of a registration is 1 STRK.
+    fn set_session_max_fee(ref self: TState, session_key: felt252, max_fee_per_tx: u128);
+    /// The live session's cap in FRI (0 when there is no live session).
+    fn get_session_max_fee(self: @TState, session_key: felt252) -> u128;
+}

@@ -12,4 +12,5 @@ pub fn is_blocked_selector(selector: felt252) -> bool {
         || selector == selector!("execute_from_outside_v2")
         || selector == selector!("set_spending_policy")
         || selector == selector!("remove_spending_policy")
+        || selector == selector!("set_session_max_fee")
 }

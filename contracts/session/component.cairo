@@ -10,11 +10,16 @@ pub mod SessionComponent {
         Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
         StoragePointerReadAccess, StoragePointerWriteAccess,
     };
-    use starknet::{ContractAddress, get_block_timestamp, get_caller_address, get_contract_address};
+    use starknet::{
+        ContractAddress, ResourcesBounds, get_block_timestamp, get_caller_address, get_contract_address,
+    };
     use crate::components::owner::OwnerComponent;
-    use crate::interfaces::session::{ISessionKeyManager, ISessionKeyViews, SessionData};
+    use crate::interfaces::session::{
+        ISessionFeeCap, ISessionKeyManager, ISessionKeyViews, SessionData,
+    };
     use crate::reasons;
     use crate::session::blocklist::is_blocked_selector;
+    use crate::session::fees::{FEE_UNIT, exceeds_cap, max_fee_per_tx};
     use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
     use crate::session::record::{SessionRecord, SessionState};
     use crate::signature::SessionSignature;
@@ -36,6 +41,7 @@ pub mod SessionComponent {
     pub enum Event {
         SessionKeyAdded: SessionKeyAdded,
         SessionKeyRevoked: SessionKeyRevoked,
+        SessionMaxFeeSet: SessionMaxFeeSet,
     }
 
     /// Emitted when a session is registered or replaced.
@@ -53,6 +59,32 @@ pub mod SessionComponent {
     pub struct SessionKeyRevoked {
         #[key]
         pub session_key: felt252,
+    }
+
+    /// Emitted when the owner sets a session's fee cap.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionMaxFeeSet {
+        #[key]
+        pub session_key: felt252,
+        /// FRI.
+        pub max_fee_per_tx: u128,
+    }
+
+    /// What validation knows about the path it runs on.
+    #[derive(Copy, Drop)]
+    pub struct ValidationContext {
+        /// Block time: exact in execution, rounded down to the hour in `__validate__`.
+        pub now: u64,
+        pub account: ContractAddress,
+        pub path: ValidationPath,
+    }
+
+    #[derive(Copy, Drop)]
+    pub enum ValidationPath {
+        /// A transaction of the account, which pays for it: its resource bounds and tip.
+        Invoke: (Span<ResourcesBounds>, u128),
+        /// An outside execution: whoever submits it pays.
+        OutsideExecution,
     }
 
     #[embeddable_as(SessionKeyManagerImpl)]
@@ -105,6 +137,7 @@ pub mod SessionComponent {
                         entrypoints_len: index,
                         generation,
                         state: SessionState::Active,
+                        max_fee_units: 0,
                     },
                 );
             self
@@ -192,6 +225,41 @@ pub mod SessionComponent {
         }
     }
 
+    #[embeddable_as(SessionFeeCapImpl)]
+    impl SessionFeeCap<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionFeeCap<ComponentState<TContractState>> {
+        /// Sets the most one transaction of a live session may cost at worst (resource
+        /// bounds at their max prices, plus the tip on every unit of L2 gas), in FRI: a
+        /// multiple of 10^15 (0.001 STRK), from 0.001 STRK to about 4.29 M STRK. Only the
+        /// account itself may call it; an update of the session restores the default
+        /// (1 STRK). Emits `SessionMaxFeeSet`.
+        fn set_session_max_fee(
+            ref self: ComponentState<TContractState>, session_key: felt252, max_fee_per_tx: u128,
+        ) {
+            assert_only_self();
+            let record = self.SessionKeys_records.read(session_key);
+            if record.state != SessionState::Active {
+                core::panic_with_felt252(absent_reason(@record));
+            }
+            assert(max_fee_per_tx % FEE_UNIT == 0, reasons::INVALID_SESSION);
+            let Some(units): Option<u32> = (max_fee_per_tx / FEE_UNIT).try_into() else {
+                core::panic_with_felt252(reasons::INVALID_SESSION)
+            };
+            assert(units != 0, reasons::INVALID_SESSION);
+            self.SessionKeys_records.write(session_key, SessionRecord { max_fee_units: units, ..record });
+            self.emit(SessionMaxFeeSet { session_key, max_fee_per_tx });
+        }
+
+        fn get_session_max_fee(self: @ComponentState<TContractState>, session_key: felt252) -> u128 {
+            let record = self.SessionKeys_records.read(session_key);
+            if record.state != SessionState::Active {
+                return 0;
+            }
+            max_fee_per_tx(record.max_fee_units)
+        }
+    }
+
     #[generate_trait]
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
@@ -205,8 +273,7 @@ pub mod SessionComponent {
             hash: felt252,
             signature: SessionSignature,
             calls: Span<Call>,
-            now: u64,
-            account: ContractAddress,
+            context: ValidationContext,
         ) -> felt252 {
             let session_key = signature.session_key;
             // 1. `valid_until` is the registered one. (Compared after the record is known
@@ -222,16 +289,22 @@ pub mod SessionComponent {
                 return reasons::VALID_UNTIL_MISMATCH;
             }
             // 3.-6. Time, call budget, self-calls, blocklist, whitelist.
-            let reason = self.check_policy(session_key, @record, calls, now, account);
+            let reason = self.check_policy(session_key, @record, calls, context.now, context.account);
             if reason != reasons::OK {
                 return reason;
             }
-            // 7. The session key signed this hash under this registration.
+            // 7. What the account may pay for this transaction fits the session's cap.
+            if let ValidationPath::Invoke((resource_bounds, tip)) = context.path {
+                if exceeds_cap(resource_bounds, tip, record.max_fee_units) {
+                    return reasons::FEE_CAP_EXCEEDED;
+                }
+            }
+            // 8. The session key signed this hash under this registration.
             let message = session_message_hash(hash, record.generation);
             if !check_ecdsa_signature(message, session_key, signature.r, signature.s) {
                 return reasons::INVALID_SIGNATURE;
             }
-            // 8. Only now consume one call: once per transaction, whatever the call count.
+            // 9. Only now consume one call: once per transaction, whatever the call count.
             //    (No event here: every syscall costs a session transaction dearly, and the
             //    use is on chain already — the session key is in the transaction's signature
             //    or the outside execution's calldata, and `calls_used` counts it.)

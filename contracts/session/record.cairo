@@ -28,17 +28,21 @@ pub struct SessionRecord {
     pub entrypoints_len: u32,
     pub generation: u32,
     pub state: SessionState,
+    /// Cap on one transaction's worst-case fee, in `fees::FEE_UNIT`s; 0 means the default.
+    pub max_fee_units: u32,
 }
 
 // Bit layout of the packed felt252 (low to high): valid_until 0..64, max_calls 64..96,
-// calls_used 96..128 | entrypoints_len 128..160, generation 160..192, state 192..194.
-// 57 bits stay free.
+// calls_used 96..128 | entrypoints_len 128..160, generation 160..192, state 192..194,
+// max_fee_units 194..226. 25 bits stay free.
 const SHIFT_64: felt252 = 0x10000000000000000;
 const SHIFT_96: felt252 = 0x1000000000000000000000000;
 const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
 const SHIFT_160: felt252 = 0x10000000000000000000000000000000000000000;
 const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
+const SHIFT_194: felt252 = 0x4000000000000000000000000000000000000000000000000;
 
+const TWO_POW_2: NonZero<u128> = 4;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
 const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
 
@@ -68,6 +72,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             + value.entrypoints_len.into() * SHIFT_128
             + value.generation.into() * SHIFT_160
             + state_to_bits(value.state) * SHIFT_192
+            + value.max_fee_units.into() * SHIFT_194
     }
 
     fn unpack(value: felt252) -> SessionRecord {
@@ -75,7 +80,8 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
         let (upper, valid_until) = DivRem::div_rem(value.low, TWO_POW_64);
         let (calls_used, max_calls) = DivRem::div_rem(upper, TWO_POW_32);
         let (upper, entrypoints_len) = DivRem::div_rem(value.high, TWO_POW_32);
-        let (state, generation) = DivRem::div_rem(upper, TWO_POW_32);
+        let (upper, generation) = DivRem::div_rem(upper, TWO_POW_32);
+        let (max_fee_units, state) = DivRem::div_rem(upper, TWO_POW_2);
         // Every part is a remainder (or quotient) below its width: the conversions hold.
         SessionRecord {
             valid_until: valid_until.try_into().unwrap(),
@@ -84,6 +90,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             entrypoints_len: entrypoints_len.try_into().unwrap(),
             generation: generation.try_into().unwrap(),
             state: state_from_bits(state),
+            max_fee_units: max_fee_units.try_into().unwrap(),
         }
     }
 }

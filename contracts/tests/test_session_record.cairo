@@ -21,16 +21,17 @@ fn every_field_survives_at_its_extremes() {
             entrypoints_len: 0xffffffff,
             generation: 0xffffffff,
             state: SessionState::Revoked,
+            max_fee_units: 0xffffffff,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered,
+            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered, max_fee_units: 0,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked,
+            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked, max_fee_units: 1,
         },
     );
 }
@@ -44,6 +45,7 @@ fn fields_do_not_overlap() {
         entrypoints_len: 1000,
         generation: 42,
         state: SessionState::Unregistered,
+        max_fee_units: 1000,
     };
     round_trip(record);
     round_trip(SessionRecord { calls_used: record.calls_used + 1, ..record });
@@ -60,6 +62,7 @@ fn every_state_survives() {
                 entrypoints_len: 0xffffffff,
                 generation: 0xffffffff,
                 state,
+                max_fee_units: 0xffffffff,
             },
         );
     }

@@ -20,6 +20,8 @@ export interface GetSessionDataReturnType {
   allowedEntrypoints: string[];
   /** The key's registration number (grows on every registration, update and revocation); a `SessionSigner` signs under it. */
   generation: number;
+  /** The account's cap on one session transaction's worst-case fee, in FRI (0 when not live). */
+  maxFeePerTx: bigint;
 }
 
 const felt = (value: string | undefined) => BigInt(value ?? 0);
@@ -27,11 +29,12 @@ const felt = (value: string | undefined) => BigInt(value ?? 0);
 /** Reads a session from the account: the SNIP view, the whitelist, the revoked flag, the generation, and the time. */
 export async function getSessionData({ provider, accountAddress, sessionPublicKey }: GetSessionDataParameters): Promise<GetSessionDataReturnType> {
   const key = CallData.compile([sessionPublicKey]);
-  const [data, entrypoints, revoked, generation, block] = await Promise.all([
+  const [data, entrypoints, revoked, generation, maxFee, block] = await Promise.all([
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_data", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_allowed_entrypoints", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "is_session_revoked", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_generation", calldata: key }),
+    provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_max_fee", calldata: key }),
     provider.getBlockWithTxHashes("latest"),
   ]);
   const [validUntil, maxCalls, callsUsed] = [felt(data[0]), felt(data[1]), felt(data[2])];
@@ -51,5 +54,6 @@ export async function getSessionData({ provider, accountAddress, sessionPublicKe
     remainingCalls: Number(maxCalls > callsUsed ? maxCalls - callsUsed : 0n),
     allowedEntrypoints,
     generation: Number(felt(generation[0])),
+    maxFeePerTx: felt(maxFee[0]),
   };
 }

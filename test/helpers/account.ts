@@ -74,8 +74,8 @@ export const DEVNET_CHAIN_ID = constants.StarknetChainId.SN_SEPOLIA;
  * A starknet.js Account on `address` that signs with a session key, under registration
  * `generation` (1 for a key registered once), sending with tip 0.
  */
-export function sessionSignedAccount(address: string, privateKey: string, validUntil: number | bigint, generation: number | bigint = 1): Account {
-  const signer = new SessionSigner({ privateKey, validUntil, generation, accountAddress: address, chainId: DEVNET_CHAIN_ID });
+export function sessionSignedAccount(address: string, privateKey: string, validUntil: number | bigint, generation: number | bigint = 1, ceilings: { maxFee?: bigint; maxTip?: bigint } = {}): Account {
+  const signer = new SessionSigner({ privateKey, validUntil, generation, accountAddress: address, chainId: DEVNET_CHAIN_ID, ...ceilings });
   return new Account({ provider: rpcProvider(), address, signer, cairoVersion: "1", defaultTipType: "minTip" });
 }
 

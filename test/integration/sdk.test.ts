@@ -59,6 +59,7 @@ describe("SDK on devnet", () => {
       remainingCalls: 2,
       allowedEntrypoints: [hash.getSelectorFromName("increase")],
       generation: 1,
+      maxFeePerTx: 10n ** 18n,
     });
   });
 
