@@ -36,6 +36,8 @@ pub mod SessionAccount {
     #[abi(embed_v0)]
     impl SessionFeeCapImpl = SessionComponent::SessionFeeCapImpl<ContractState>;
     #[abi(embed_v0)]
+    impl SessionRevocationImpl = SessionComponent::SessionRevocationImpl<ContractState>;
+    #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
     #[abi(embed_v0)]

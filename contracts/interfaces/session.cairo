@@ -52,3 +52,17 @@ pub trait ISessionFeeCap<TState> {
     /// The live session's cap in FRI (0 when there is no live session).
     fn get_session_max_fee(self: @TState, session_key: felt252) -> u128;
 }
+
+/// Beyond the SNIP: ending sessions in O(1) whatever their number, and a session ending
+/// itself (a dApp's "log out") without the owner.
+#[starknet::interface]
+pub trait ISessionRevocation<TState> {
+    /// Owner only: every session registered so far is revoked at once.
+    fn revoke_all_sessions(ref self: TState);
+    /// Ends `session_key`'s session. Called by the account itself: in an owner transaction,
+    /// or in a session's own transaction (or outside execution) whose only call is this
+    /// one, for its own key — the one self-call a session may make.
+    fn end_session(ref self: TState, session_key: felt252);
+    /// The current revoke-all epoch (0 until the first revoke-all).
+    fn get_sessions_epoch(self: @TState) -> u32;
+}

@@ -15,13 +15,13 @@ pub mod SessionComponent {
     };
     use crate::components::owner::OwnerComponent;
     use crate::interfaces::session::{
-        ISessionFeeCap, ISessionKeyManager, ISessionKeyViews, SessionData,
+        ISessionFeeCap, ISessionKeyManager, ISessionKeyViews, ISessionRevocation, SessionData,
     };
     use crate::reasons;
     use crate::session::blocklist::is_blocked_selector;
     use crate::session::fees::{FEE_UNIT, exceeds_cap, max_fee_per_tx};
     use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
-    use crate::session::record::{SessionRecord, SessionState};
+    use crate::session::record::{MAX_EPOCH, SessionRecord, SessionState};
     use crate::signature::SessionSignature;
 
     #[storage]
@@ -34,6 +34,8 @@ pub mod SessionComponent {
         pub SessionKeys_allowed: Map<felt252, u32>,
         /// (session key, generation, index) -> selector, for `get_allowed_entrypoints`.
         pub SessionKeys_entrypoints: Map<(felt252, u32, u32), felt252>,
+        /// Revoke-all epoch: a session is live only if registered in the current one.
+        pub SessionKeys_epoch: u32,
     }
 
     #[event]
@@ -42,6 +44,7 @@ pub mod SessionComponent {
         SessionKeyAdded: SessionKeyAdded,
         SessionKeyRevoked: SessionKeyRevoked,
         SessionMaxFeeSet: SessionMaxFeeSet,
+        AllSessionsRevoked: AllSessionsRevoked,
     }
 
     /// Emitted when a session is registered or replaced.
@@ -59,6 +62,13 @@ pub mod SessionComponent {
     pub struct SessionKeyRevoked {
         #[key]
         pub session_key: felt252,
+    }
+
+    /// Emitted when the owner revokes every session at once.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct AllSessionsRevoked {
+        /// The new epoch: sessions registered before it are revoked.
+        pub epoch: u32,
     }
 
     /// Emitted when the owner sets a session's fee cap.
@@ -119,6 +129,7 @@ pub mod SessionComponent {
 
             let previous = self.SessionKeys_records.read(session_key);
             let generation = previous.generation + 1;
+            let epoch = self.SessionKeys_epoch.read();
             let mut index: u32 = 0;
             for selector in allowed_entrypoints.span() {
                 assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
@@ -138,6 +149,7 @@ pub mod SessionComponent {
                         generation,
                         state: SessionState::Active,
                         max_fee_units: 0,
+                        epoch,
                     },
                 );
             self
@@ -155,27 +167,13 @@ pub mod SessionComponent {
         /// Emits `SessionKeyRevoked`.
         fn revoke_session_key(ref self: ComponentState<TContractState>, session_key: felt252) {
             assert_only_self();
-            let previous = self.SessionKeys_records.read(session_key);
-            if previous.state != SessionState::Active {
-                core::panic_with_felt252(absent_reason(@previous));
-            }
-            self
-                .SessionKeys_records
-                .write(
-                    session_key,
-                    SessionRecord {
-                        generation: previous.generation + 1,
-                        state: SessionState::Revoked,
-                        ..Default::default()
-                    },
-                );
-            self.emit(SessionKeyRevoked { session_key });
+            self.revoke(session_key);
         }
 
         fn get_session_data(
             self: @ComponentState<TContractState>, session_key: felt252,
         ) -> SessionData {
-            let record = self.SessionKeys_records.read(session_key);
+            let record = self.load(session_key);
             SessionData {
                 valid_until: record.valid_until,
                 max_calls: record.max_calls,
@@ -192,7 +190,7 @@ pub mod SessionComponent {
         fn get_allowed_entrypoints(
             self: @ComponentState<TContractState>, session_key: felt252,
         ) -> Array<felt252> {
-            let record = self.SessionKeys_records.read(session_key);
+            let record = self.load(session_key);
             let mut entrypoints = array![];
             for index in 0..record.entrypoints_len {
                 entrypoints
@@ -204,7 +202,7 @@ pub mod SessionComponent {
         }
 
         fn is_session_revoked(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
-            self.SessionKeys_records.read(session_key).state == SessionState::Revoked
+            self.load(session_key).state == SessionState::Revoked
         }
 
         fn get_session_generation(self: @ComponentState<TContractState>, session_key: felt252) -> u32 {
@@ -214,7 +212,7 @@ pub mod SessionComponent {
         fn session_status(
             self: @ComponentState<TContractState>, session_key: felt252, calls: Array<Call>,
         ) -> felt252 {
-            let record = self.SessionKeys_records.read(session_key);
+            let record = self.load(session_key);
             if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
@@ -222,6 +220,35 @@ pub mod SessionComponent {
                 .check_policy(
                     session_key, @record, calls.span(), get_block_timestamp(), get_contract_address(),
                 )
+        }
+    }
+
+    #[embeddable_as(SessionRevocationImpl)]
+    impl SessionRevocation<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionRevocation<ComponentState<TContractState>> {
+        /// Revokes every session at once, whatever their number: the epoch grows and
+        /// sessions registered in an earlier one read as revoked (their keys may be
+        /// registered again, under a new generation). Only the account itself may call it.
+        /// Emits `AllSessionsRevoked`.
+        fn revoke_all_sessions(ref self: ComponentState<TContractState>) {
+            assert_only_self();
+            let epoch = self.SessionKeys_epoch.read();
+            assert(epoch < MAX_EPOCH, reasons::INVALID_SESSION);
+            self.SessionKeys_epoch.write(epoch + 1);
+            self.emit(AllSessionsRevoked { epoch: epoch + 1 });
+        }
+
+        /// Ends a live session like `revoke_session_key`. Only the account itself may call
+        /// it; validation lets a session reach it for its own key alone (see
+        /// `is_self_revocation`). Emits `SessionKeyRevoked`.
+        fn end_session(ref self: ComponentState<TContractState>, session_key: felt252) {
+            assert_only_self();
+            self.revoke(session_key);
+        }
+
+        fn get_sessions_epoch(self: @ComponentState<TContractState>) -> u32 {
+            self.SessionKeys_epoch.read()
         }
     }
 
@@ -238,7 +265,7 @@ pub mod SessionComponent {
             ref self: ComponentState<TContractState>, session_key: felt252, max_fee_per_tx: u128,
         ) {
             assert_only_self();
-            let record = self.SessionKeys_records.read(session_key);
+            let record = self.load(session_key);
             if record.state != SessionState::Active {
                 core::panic_with_felt252(absent_reason(@record));
             }
@@ -252,7 +279,7 @@ pub mod SessionComponent {
         }
 
         fn get_session_max_fee(self: @ComponentState<TContractState>, session_key: felt252) -> u128 {
-            let record = self.SessionKeys_records.read(session_key);
+            let record = self.load(session_key);
             if record.state != SessionState::Active {
                 return 0;
             }
@@ -264,6 +291,33 @@ pub mod SessionComponent {
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
     > of InternalTrait<TContractState> {
+        /// The key's record as it stands: a session registered before the last revoke-all
+        /// reads as revoked.
+        fn load(self: @ComponentState<TContractState>, session_key: felt252) -> SessionRecord {
+            effective(self.SessionKeys_records.read(session_key), self.SessionKeys_epoch.read())
+        }
+
+        /// Revokes a live session: every field reads 0, the whitelist is gone, and the
+        /// generation grows so no signature made before verifies again, even after a new
+        /// registration. Panics with the reason when the key holds no live session.
+        fn revoke(ref self: ComponentState<TContractState>, session_key: felt252) {
+            let previous = self.load(session_key);
+            if previous.state != SessionState::Active {
+                core::panic_with_felt252(absent_reason(@previous));
+            }
+            self
+                .SessionKeys_records
+                .write(
+                    session_key,
+                    SessionRecord {
+                        generation: previous.generation + 1,
+                        state: SessionState::Revoked,
+                        ..Default::default()
+                    },
+                );
+            self.emit(SessionKeyRevoked { session_key });
+        }
+
         /// Validates a session signature (parsed by `crate::signature`, so `valid_until`
         /// is a u64) over `hash` for `calls` and, if every check passes, consumes one call
         /// of the session. Returns `reasons::OK`, or the reason code of the first failing
@@ -280,8 +334,8 @@ pub mod SessionComponent {
             //    to exist: an absent session reports why it is absent.)
             // The record's storage address is hashed once, for this read and the write below.
             let record_slot = self.SessionKeys_records.entry(session_key);
-            let record = record_slot.read();
-            // 2. The session exists.
+            let record = effective(record_slot.read(), self.SessionKeys_epoch.read());
+            // 2. The session exists (and no revoke-all came after it).
             if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
@@ -331,7 +385,11 @@ pub mod SessionComponent {
                 return reasons::MAX_CALLS_EXCEEDED;
             }
             // 5. Never the account itself (stricter than the SNIP, which only requires it
-            //    for empty whitelists), never an admin selector.
+            //    for empty whitelists), never an admin selector — except the one self-call
+            //    that ends this very session.
+            if is_self_revocation(calls, account, session_key) {
+                return reasons::OK;
+            }
             for call in calls {
                 if *call.to == account {
                     return reasons::SELF_CALL;
@@ -350,6 +408,26 @@ pub mod SessionComponent {
                 }
             }
             reasons::OK
+        }
+    }
+
+    /// A session ending itself: exactly one call, to the account's `end_session`, naming
+    /// the signing key. Nothing else a session sends may reach the account.
+    fn is_self_revocation(calls: Span<Call>, account: ContractAddress, session_key: felt252) -> bool {
+        if calls.len() != 1 {
+            return false;
+        }
+        let call = calls[0];
+        *call.to == account && *call.selector == selector!("end_session") && *call.calldata == array![session_key].span()
+    }
+
+    /// A record registered in an earlier revoke-all epoch reads as revoked, with every
+    /// field 0 but its generation (as `revoke` leaves it).
+    fn effective(record: SessionRecord, epoch: u32) -> SessionRecord {
+        if record.state == SessionState::Active && record.epoch != epoch {
+            SessionRecord { generation: record.generation, state: SessionState::Revoked, ..Default::default() }
+        } else {
+            record
         }
     }
 

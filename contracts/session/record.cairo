@@ -30,17 +30,24 @@ pub struct SessionRecord {
     pub state: SessionState,
     /// Cap on one transaction's worst-case fee, in `fees::FEE_UNIT`s; 0 means the default.
     pub max_fee_units: u32,
+    /// The account's revoke-all epoch when the session was registered: the session is
+    /// live only while it is the current one. Stored in 24 bits (`MAX_EPOCH`).
+    pub epoch: u32,
 }
+
+/// The last revoke-all epoch a record can hold.
+pub const MAX_EPOCH: u32 = 0xffffff;
 
 // Bit layout of the packed felt252 (low to high): valid_until 0..64, max_calls 64..96,
 // calls_used 96..128 | entrypoints_len 128..160, generation 160..192, state 192..194,
-// max_fee_units 194..226. 25 bits stay free.
+// max_fee_units 194..226, epoch 226..250. 1 bit stays free.
 const SHIFT_64: felt252 = 0x10000000000000000;
 const SHIFT_96: felt252 = 0x1000000000000000000000000;
 const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
 const SHIFT_160: felt252 = 0x10000000000000000000000000000000000000000;
 const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
 const SHIFT_194: felt252 = 0x4000000000000000000000000000000000000000000000000;
+const SHIFT_226: felt252 = 0x400000000000000000000000000000000000000000000000000000000;
 
 const TWO_POW_2: NonZero<u128> = 4;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
@@ -73,6 +80,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             + value.generation.into() * SHIFT_160
             + state_to_bits(value.state) * SHIFT_192
             + value.max_fee_units.into() * SHIFT_194
+            + value.epoch.into() * SHIFT_226
     }
 
     fn unpack(value: felt252) -> SessionRecord {
@@ -81,7 +89,8 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
         let (calls_used, max_calls) = DivRem::div_rem(upper, TWO_POW_32);
         let (upper, entrypoints_len) = DivRem::div_rem(value.high, TWO_POW_32);
         let (upper, generation) = DivRem::div_rem(upper, TWO_POW_32);
-        let (max_fee_units, state) = DivRem::div_rem(upper, TWO_POW_2);
+        let (upper, state) = DivRem::div_rem(upper, TWO_POW_2);
+        let (epoch, max_fee_units) = DivRem::div_rem(upper, TWO_POW_32);
         // Every part is a remainder (or quotient) below its width: the conversions hold.
         SessionRecord {
             valid_until: valid_until.try_into().unwrap(),
@@ -91,6 +100,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             generation: generation.try_into().unwrap(),
             state: state_from_bits(state),
             max_fee_units: max_fee_units.try_into().unwrap(),
+            epoch: epoch.try_into().unwrap(),
         }
     }
 }

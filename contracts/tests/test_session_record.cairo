@@ -22,16 +22,17 @@ fn every_field_survives_at_its_extremes() {
             generation: 0xffffffff,
             state: SessionState::Revoked,
             max_fee_units: 0xffffffff,
+            epoch: 0xffffff,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered, max_fee_units: 0,
+            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered, max_fee_units: 0, epoch: 0,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked, max_fee_units: 1,
+            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked, max_fee_units: 1, epoch: 1,
         },
     );
 }
@@ -46,6 +47,7 @@ fn fields_do_not_overlap() {
         generation: 42,
         state: SessionState::Unregistered,
         max_fee_units: 1000,
+        epoch: 3,
     };
     round_trip(record);
     round_trip(SessionRecord { calls_used: record.calls_used + 1, ..record });
@@ -63,6 +65,7 @@ fn every_state_survives() {
                 generation: 0xffffffff,
                 state,
                 max_fee_units: 0xffffffff,
+                epoch: 0xffffff,
             },
         );
     }

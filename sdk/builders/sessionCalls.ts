@@ -57,3 +57,32 @@ export interface GetRevokeSessionKeyCallParameters {
 export function getRevokeSessionKeyCall({ accountAddress, sessionPublicKey }: GetRevokeSessionKeyCallParameters): Call {
   return { contractAddress: checkedAccount(accountAddress), entrypoint: "revoke_session_key", calldata: CallData.compile([checkedKey(sessionPublicKey)]) };
 }
+
+/** The owner's call that ends every session at once: `revoke_all_sessions` on the account itself. */
+export function getRevokeAllSessionsCall({ accountAddress }: { accountAddress: string }): Call {
+  return { contractAddress: checkedAccount(accountAddress), entrypoint: "revoke_all_sessions", calldata: [] };
+}
+
+/**
+ * The call a session sends, signed by itself, to end its own session (`end_session` with
+ * its own key): the one call to the account a session may make.
+ */
+export function getEndSessionCall({ accountAddress, sessionPublicKey }: GetRevokeSessionKeyCallParameters): Call {
+  return { contractAddress: checkedAccount(accountAddress), entrypoint: "end_session", calldata: CallData.compile([checkedKey(sessionPublicKey)]) };
+}
+
+export interface GetSetSessionMaxFeeCallParameters {
+  accountAddress: string;
+  sessionPublicKey: string;
+  /** FRI, a multiple of 10^15 (0.001 STRK), at most (2^32 - 1) x 10^15. */
+  maxFeePerTx: bigint;
+}
+
+/** The owner's call that sets a session's fee cap: `set_session_max_fee` on the account itself. */
+export function getSetSessionMaxFeeCall({ accountAddress, sessionPublicKey, maxFeePerTx }: GetSetSessionMaxFeeCallParameters): Call {
+  const unit = 10n ** 15n;
+  if (typeof maxFeePerTx !== "bigint" || maxFeePerTx <= 0n || maxFeePerTx % unit !== 0n || maxFeePerTx / unit >= 2n ** 32n) {
+    throw new SessionError("INVALID_INPUT", "maxFeePerTx must be a positive multiple of 10^15 FRI (0.001 STRK), below 2^32 x 10^15");
+  }
+  return { contractAddress: checkedAccount(accountAddress), entrypoint: "set_session_max_fee", calldata: CallData.compile([checkedKey(sessionPublicKey), maxFeePerTx.toString()]) };
+}
