@@ -14,8 +14,20 @@ export { assertSessionSupport, type AssertSessionSupportParameters, SESSION_KEY_
 export { decryptPrivateKey, encryptPrivateKey, type EncryptedKeyEnvelope, type EncryptedKeyEnvelopeV1, type EncryptPrivateKeyOptions, isLegacyBlob, migrateLegacyEnvelope, type MigrateLegacyEnvelopeParameters, type MigrateLegacyEnvelopeReturnType, MIN_SECRET_LENGTH, PBKDF2_ITERATIONS, SCRYPT_MAX_N, SCRYPT_PARAMS } from "./crypto/encryption.ts";
 export { errorFromReason, SESSION_ERROR_CODES, SessionError, type SessionErrorCode, toSessionError, type ToSessionErrorContext } from "./errors.ts";
 export { decodeReason, findReasonCode, REASON_CODES, type ReasonCode, type RefusalReason } from "./reasons.ts";
+export { createMemoryStorage, createSessionStore, type CreateSessionStoreParameters, type SessionStore, type StorageLike, type StoredSession, type UnlockedSession, type UnlockSessionParameters } from "./storage/sessionStore.ts";
 export { SessionSigner, type SessionSignerParameters, sessionMessageHash } from "./signers/sessionSigner.ts";
-export { getAddSessionKeyCall, type GetAddSessionKeyCallParameters, getRevokeSessionKeyCall, type GetRevokeSessionKeyCallParameters } from "./builders/sessionCalls.ts";
+export {
+  getAddSessionKeyCall,
+  type GetAddSessionKeyCallParameters,
+  getEndSessionCall,
+  getRevokeAllSessionsCall,
+  getRevokeSessionKeyCall,
+  type GetRevokeSessionKeyCallParameters,
+  getSetSessionMaxFeeCall,
+  type GetSetSessionMaxFeeCallParameters,
+} from "./builders/sessionCalls.ts";
+export { endSession, type EndSessionParameters } from "./actions/endSession.ts";
+export { revokeAllSessions, type RevokeAllSessionsParameters, type RevokeAllSessionsReturnType } from "./actions/revokeAllSessions.ts";
 export { DEFAULT_MAX_FEE, type FeeLimits, worstCaseFee } from "./utils/fees.ts";
 export { type NormalizedCall, normalizeCalls } from "./utils/calls.ts";
 export { toSelector } from "./utils/entrypoints.ts";
