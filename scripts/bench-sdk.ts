@@ -1,8 +1,8 @@
 // `npm run bench:sdk`: what the SDK costs a dApp, measured side by side in one run:
-// session signatures per second, createSessionKey / decrypt with the chosen KDF, and the
-// time from executeTransactionWithSession to receipt against a plain starknet.js owner
-// Account.execute + wait on the same devnet.
-import { Account, type Call, CallData, constants, ec, encode, logger, RpcProvider, stark } from "starknet";
+// session signatures per second against starknet.js's own Signer, createSessionKey /
+// decrypt with the chosen KDF, and the time from executeTransactionWithSession to receipt
+// against a plain starknet.js owner Account.execute + wait on the same devnet.
+import { Account, type Call, CallData, constants, ec, encode, logger, RpcProvider, Signer, stark } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { addSessionKeyToContract, createSessionKey, decryptPrivateKey, executeTransactionWithSession, SCRYPT_PARAMS, SessionSigner } from "../sdk/index.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
@@ -26,18 +26,33 @@ async function time(action: () => Promise<unknown>): Promise<number> {
 async function main() {
   console.log(`[bench:sdk] Node ${process.versions.node}, ${ROUNDS} rounds per figure, medians`);
 
-  // Signing: the session signer over a real invoke (hash + ECDSA), as Account.execute uses it.
-  const signer = new SessionSigner({ privateKey: stark.randomAddress(), validUntil: 2_000_000_000, generation: 1, accountAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA });
+  // Signing: the session signer over a real invoke (hash + ECDSA), as Account.execute uses
+  // it, against starknet.js's own Signer with the same key on the same transaction.
+  const privateKey = stark.randomAddress();
+  const signer = new SessionSigner({ privateKey, validUntil: 2_000_000_000, generation: 1, accountAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA });
+  const anchor = new Signer(privateKey);
   const calls: Call[] = [{ contractAddress: "0x123", entrypoint: "transfer", calldata: ["0x456", "0x1", "0x0"] }];
   const details = {
     walletAddress: "0x789", chainId: constants.StarknetChainId.SN_SEPOLIA, cairoVersion: "1" as const, version: "0x3" as const, nonce: 1, tip: 0,
     resourceBounds: { l1_gas: { max_amount: 0n, max_price_per_unit: 1n }, l2_gas: { max_amount: 10n ** 7n, max_price_per_unit: 10n ** 9n }, l1_data_gas: { max_amount: 1_000n, max_price_per_unit: 1n } },
     paymasterData: [], accountDeploymentData: [], nonceDataAvailabilityMode: "L1" as const, feeDataAvailabilityMode: "L1" as const,
   };
-  const signatures = 300;
-  const signMs = await time(async () => {
-    for (let i = 0; i < signatures; i++) await signer.signTransaction(calls, { ...details, nonce: i });
-  });
+  // Short alternating batches, so both see the same machine load; warm-up batches first (JIT).
+  const batch = 50;
+  const signingRate = async (subject: Signer) => (batch / (await time(async () => {
+    for (let i = 0; i < batch; i++) await subject.signTransaction(calls, { ...details, nonce: i });
+  }))) * 1000;
+  for (let i = 0; i < 4; i++) await signingRate(i % 2 === 0 ? anchor : signer);
+  const anchorRates: number[] = [];
+  const sessionRates: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < 3 * ROUNDS; i++) {
+    const anchorRate = await signingRate(anchor);
+    const sessionRate = await signingRate(signer);
+    anchorRates.push(anchorRate);
+    sessionRates.push(sessionRate);
+    ratios.push(sessionRate / anchorRate);
+  }
 
   const createMs: number[] = [];
   const decryptMs: number[] = [];
@@ -80,11 +95,12 @@ async function main() {
       sessionPlainMs.push(await time(() => executeTransactionWithSession({ provider, accountAddress: address, session: sessionWithPlainKey, calls: increase })));
     }
 
-    const perSecond = (signatures / signMs) * 1000;
     console.log("");
     console.log("| figure | value |");
     console.log("| --- | ---: |");
-    console.log(`| session signatures (tx hash + ECDSA) per second | ${perSecond.toFixed(0)} |`);
+    console.log(`| starknet.js Signer invoke signatures (tx hash + ECDSA) per second | ${median(anchorRates).toFixed(0)} |`);
+    console.log(`| SessionSigner invoke signatures (same transaction) per second | ${median(sessionRates).toFixed(0)} |`);
+    console.log(`| SessionSigner / starknet.js Signer | ${median(ratios).toFixed(2)}x |`);
     console.log(`| createSessionKey (scrypt N=${SCRYPT_PARAMS.N} r=${SCRYPT_PARAMS.r} p=${SCRYPT_PARAMS.p} + AES-256-GCM) | ${median(createMs).toFixed(0)} ms |`);
     console.log(`| decryptPrivateKey | ${median(decryptMs).toFixed(0)} ms |`);
     console.log(`| owner Account.execute -> receipt (starknet.js) | ${median(ownerMs).toFixed(0)} ms |`);

@@ -2,22 +2,27 @@
 // session transactions, and `signMessage` signs SNIP-9 V2 outside executions. starknet.js
 // computes the transaction and SNIP-12 hashes; this class binds them to the session's
 // registration, refuses what a session must never sign, and lays out
-// `[session_pubkey, r, s, valid_until]`.
+// `[session_pubkey, r, s, valid_until]`. The invoke hash is starknet.js's formula on a
+// faster Poseidon (utils/transactionHash.ts): hashing, not ECDSA, was most of a signature.
 import {
   type Call,
   type DeclareSignerDetails,
   type DeployAccountSignerDetails,
+  ETransactionVersion3,
   ec,
-  hash,
   type InvocationsSignerDetails,
   num,
+  type ResourceBoundsBN,
   shortString,
   Signer,
   type Signature,
+  transaction,
   type TypedData,
 } from "starknet";
+import { poseidonHash } from "../crypto/poseidon.ts";
 import { SessionError } from "../errors.ts";
 import { assertWithinFeeLimit, DEFAULT_MAX_FEE } from "../utils/fees.ts";
+import { createInvokeTransactionHasher } from "../utils/transactionHash.ts";
 
 export interface SessionSignerParameters {
   /** The session's private key (hex). */
@@ -42,10 +47,18 @@ export interface SessionSignerParameters {
 
 /** What a session key signs: `poseidon(hash, generation)` (contracts/components/session.cairo). */
 export function sessionMessageHash(messageHash: string | bigint, generation: number | bigint): string {
-  return num.toHex(hash.computePoseidonHash(messageHash, BigInt(generation)));
+  return num.toHex(poseidonHash(BigInt(messageHash), BigInt(generation)));
 }
 
 const felt = (value: string | number | bigint) => BigInt(value);
+
+const V3_VERSIONS: readonly string[] = Object.values(ETransactionVersion3);
+/** `stark.intDAM`, but undefined where it throws. */
+const dataAvailabilityMode = (mode: unknown) => (mode === "L1" ? 0 : mode === "L2" ? 1 : undefined);
+
+function hasBigIntBounds(bounds: ResourceBoundsBN | undefined): boolean {
+  return [bounds?.l1_gas, bounds?.l2_gas, bounds?.l1_data_gas].every((bound) => typeof bound?.max_amount === "bigint" && typeof bound.max_price_per_unit === "bigint");
+}
 
 export class SessionSigner extends Signer {
   readonly publicKey: string;
@@ -55,6 +68,8 @@ export class SessionSigner extends Signer {
   readonly chainId: string;
   readonly maxFee: bigint;
   readonly maxTip: bigint;
+  private readonly invokeHash = createInvokeTransactionHasher();
+  private readonly validUntilHex: string;
 
   constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n }: SessionSignerParameters) {
     super(privateKey);
@@ -67,6 +82,7 @@ export class SessionSigner extends Signer {
     this.chainId = num.toHex(chainId);
     this.maxFee = maxFee;
     this.maxTip = maxTip;
+    this.validUntilHex = num.toHex(this.validUntil);
   }
 
   /**
@@ -80,7 +96,44 @@ export class SessionSigner extends Signer {
       throw new SessionError("FEE_LIMIT_EXCEEDED", `refusing to sign a tip of ${tip} FRI per L2 gas unit, above the signer's maxTip ${this.maxTip}; pass the tip explicitly and raise maxTip if intended`);
     }
     assertWithinFeeLimit(details.resourceBounds, tip, this.maxFee);
-    return super.signTransaction(transactions, details);
+    const transactionHash = this.fastTransactionHash(transactions, details);
+    return transactionHash === undefined ? super.signTransaction(transactions, details) : this.signRaw(transactionHash);
+  }
+
+  /**
+   * The hash starknet.js's `Signer.signTransaction` would sign, or undefined for details it
+   * treats otherwise (another version, unknown DA modes, missing lists, non-bigint bounds):
+   * those take starknet.js's own path, with its own result or error.
+   */
+  private fastTransactionHash(transactions: Call[], details: InvocationsSignerDetails): string | undefined {
+    const nonceDataAvailabilityMode = dataAvailabilityMode(details.nonceDataAvailabilityMode);
+    const feeDataAvailabilityMode = dataAvailabilityMode(details.feeDataAvailabilityMode);
+    if (
+      !V3_VERSIONS.includes(details.version) ||
+      nonceDataAvailabilityMode === undefined ||
+      feeDataAvailabilityMode === undefined ||
+      !Array.isArray(details.paymasterData) ||
+      !Array.isArray(details.accountDeploymentData) ||
+      (details.proofFacts !== undefined && !Array.isArray(details.proofFacts)) ||
+      details.tip === undefined ||
+      !hasBigIntBounds(details.resourceBounds)
+    ) {
+      return undefined;
+    }
+    return this.invokeHash({
+      senderAddress: details.walletAddress,
+      version: details.version,
+      compiledCalldata: transaction.getExecuteCalldata(transactions, details.cairoVersion),
+      chainId: details.chainId,
+      nonce: details.nonce,
+      accountDeploymentData: details.accountDeploymentData,
+      nonceDataAvailabilityMode,
+      feeDataAvailabilityMode,
+      resourceBounds: details.resourceBounds,
+      tip: details.tip,
+      paymasterData: details.paymasterData,
+      ...(details.proofFacts === undefined ? {} : { proofFacts: details.proofFacts }),
+    });
   }
 
   /**
@@ -114,7 +167,7 @@ export class SessionSigner extends Signer {
   /** `[session_pubkey, r, s, valid_until]` over `poseidon(msgHash, generation)`. */
   protected override async signRaw(msgHash: string): Promise<Signature> {
     const { r, s } = ec.starkCurve.sign(sessionMessageHash(msgHash, this.generation), this.pk);
-    return [this.publicKey, num.toHex(r), num.toHex(s), num.toHex(this.validUntil)];
+    return [this.publicKey, num.toHex(r), num.toHex(s), this.validUntilHex];
   }
 
   private assertOwnAccount(accountAddress: string, chainId: string): void {
