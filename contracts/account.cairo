@@ -17,7 +17,9 @@ pub mod SessionAccount {
     use crate::interfaces::outside_execution::ISRC9_V2_ID;
     use crate::interfaces::session::ISESSION_KEY_MANAGER_ID;
     use crate::reasons;
-    use crate::signature::{AccountSignature, parse_signature, session_valid_until};
+    use crate::signature::{
+        AccountSignature, POLICY_SIGNATURE_MAGIC, parse_signature, session_key_and_valid_until,
+    };
     use crate::utils::execution::execute_calls;
 
     component!(path: OwnerComponent, storage: owner, event: OwnerEvent);
@@ -36,7 +38,11 @@ pub mod SessionAccount {
     #[abi(embed_v0)]
     impl SessionFeeCapImpl = SessionComponent::SessionFeeCapImpl<ContractState>;
     #[abi(embed_v0)]
-    impl SessionRevocationImpl = SessionComponent::SessionRevocationImpl<ContractState>;
+    impl SessionRegistryImpl = SessionComponent::SessionRegistryImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionPoliciesImpl = SessionComponent::SessionPoliciesImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SpendingPolicyImpl = SessionComponent::SpendingPolicyImpl<ContractState>;
     #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
@@ -95,8 +101,15 @@ pub mod SessionAccount {
             let tx_info = info.tx_info.unbox();
             assert(tx_info.version != 0 && tx_info.version != QUERY_OFFSET, reasons::INVALID_TX);
             // `__validate__` accepted this signature, so a session's valid_until is a u64.
-            if let Some(valid_until) = session_valid_until(tx_info.signature) {
-                assert(info.block_info.unbox().block_timestamp <= valid_until, reasons::EXPIRED);
+            if let Some((session_key, valid_until)) = session_key_and_valid_until(tx_info.signature) {
+                let now = info.block_info.unbox().block_timestamp;
+                assert(now <= valid_until, reasons::EXPIRED);
+                // A policy session signs in the policy format: only then its start time
+                // and its spending.
+                if *tx_info.signature[0] == POLICY_SIGNATURE_MAGIC {
+                    self.sessions.assert_may_execute(session_key, now);
+                    return self.sessions.execute_session_calls(session_key, calls.span(), now, info.contract_address);
+                }
             }
             execute_calls(calls.span())
         }
@@ -194,6 +207,15 @@ pub mod SessionAccount {
         ) -> felt252 {
             let context = ValidationContext { now, account, path: ValidationPath::OutsideExecution };
             self.validate_signature(hash, signature, calls, context)
+        }
+
+        fn execute_outside_calls(
+            ref self: ContractState, scope: felt252, calls: Span<Call>, now: u64, account: ContractAddress,
+        ) -> Array<Span<felt252>> {
+            if scope != OWNER_NONCE_SCOPE && self.sessions.has_policy(scope) {
+                return self.sessions.execute_session_calls(scope, calls, now, account);
+            }
+            execute_calls(calls)
         }
     }
 

@@ -24,6 +24,20 @@ pub const ENTRYPOINT_NOT_ALLOWED: felt252 = 'ENTRYPOINT_NOT_ALLOWED';
 pub const BAD_SIGNATURE_FORMAT: felt252 = 'BAD_SIGNATURE_FORMAT';
 /// The signature's `valid_until` differs from the registered one.
 pub const VALID_UNTIL_MISMATCH: felt252 = 'VALID_UNTIL_MISMATCH';
+/// A call's (contract, selector) is not in the session's method policy.
+pub const METHOD_NOT_ALLOWED: felt252 = 'METHOD_NOT_ALLOWED';
+/// A call differs from its policy leaf at a pinned calldata position.
+pub const PINNED_ARGUMENT_MISMATCH: felt252 = 'PINNED_ARGUMENT_MISMATCH';
+/// The session has a method policy and the signature carries no proof for every call.
+pub const POLICY_PROOF_MISSING: felt252 = 'POLICY_PROOF_MISSING';
+/// The block time is before the session's `valid_after`.
+pub const NOT_YET_VALID: felt252 = 'NOT_YET_VALID';
+/// The session used its transactions for the current rate-limit period.
+pub const RATE_LIMITED: felt252 = 'RATE_LIMITED';
+/// The session's calls would spend more of a token than its spending policy allows.
+pub const SPENDING_LIMIT_EXCEEDED: felt252 = 'SPENDING_LIMIT_EXCEEDED';
+/// The session's fee budget cannot cover this transaction's worst-case fee.
+pub const FEE_BUDGET_EXCEEDED: felt252 = 'FEE_BUDGET_EXCEEDED';
 /// The transaction's worst-case fee (bounds at max prices, plus tip) is above the
 /// session's cap.
 pub const FEE_CAP_EXCEEDED: felt252 = 'FEE_CAP_EXCEEDED';

@@ -4,4 +4,6 @@ pub mod blocklist;
 pub mod component;
 pub mod fees;
 pub mod hashing;
+pub mod policy;
 pub mod record;
+pub mod spending;

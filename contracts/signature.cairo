@@ -4,10 +4,17 @@
 //!
 //! Formats:
 //! - owner: `[r, s]`;
-//! - session (Session-Keys SNIP): `[session_pubkey, r, s, valid_until]`.
-//! Anything else is `BAD_SIGNATURE_FORMAT`. Formats to come (policy proofs, owner-signed
-//! sessions) lead with a magic felt so no length can be mistaken for another.
+//! - session (Session-Keys SNIP): `[session_pubkey, r, s, valid_until]`;
+//! - policy session: `[POLICY_SIGNATURE_MAGIC, session_pubkey, r, s, valid_until,
+//!   ...Serde(proofs: Span<CallProof>)]`, one proof per call, for sessions with a method
+//!   policy. The magic felt leads, so no length can be mistaken for another (registration
+//!   refuses it as a session key), and the whole rest must deserialize exactly.
+//! Anything else is `BAD_SIGNATURE_FORMAT`.
 use crate::reasons;
+use crate::session::policy::CallProof;
+
+/// Leads a policy session's signature.
+pub const POLICY_SIGNATURE_MAGIC: felt252 = 'SESSION_POLICY_V1';
 
 /// A session key's signature, with `valid_until` already known to be a u64.
 #[derive(Copy, Drop, Debug, PartialEq)]
@@ -17,6 +24,10 @@ pub struct SessionSignature {
     pub s: felt252,
     /// The expiry the signer claims; validation compares it with the registered one.
     pub valid_until: u64,
+    /// One per call for a policy session with a method root; empty in the SNIP format.
+    pub proofs: Span<CallProof>,
+    /// Sent in the policy format (`POLICY_SIGNATURE_MAGIC` first).
+    pub is_policy_format: bool,
 }
 
 #[derive(Copy, Drop, Debug, PartialEq)]
@@ -33,6 +44,9 @@ pub fn parse_signature(signature: Span<felt252>) -> Result<AccountSignature, fel
     if length == 2 {
         return Ok(AccountSignature::Owner((*signature[0], *signature[1])));
     }
+    if length > 4 && *signature[0] == POLICY_SIGNATURE_MAGIC {
+        return parse_policy_signature(signature.slice(1, length - 1));
+    }
     if length != 4 {
         return Err(reasons::BAD_SIGNATURE_FORMAT);
     }
@@ -41,16 +55,51 @@ pub fn parse_signature(signature: Span<felt252>) -> Result<AccountSignature, fel
     };
     Ok(
         AccountSignature::Session(
-            SessionSignature { session_key: *signature[0], r: *signature[1], s: *signature[2], valid_until },
+            SessionSignature {
+                session_key: *signature[0],
+                r: *signature[1],
+                s: *signature[2],
+                valid_until,
+                proofs: array![].span(),
+                is_policy_format: false,
+            },
         ),
     )
 }
 
-/// The claimed expiry of a session signature, without parsing the rest: what `__execute__`
-/// re-checks on every transaction, owner-signed ones included, so it must stay cheap.
-pub fn session_valid_until(signature: Span<felt252>) -> Option<u64> {
-    if signature.len() != 4 {
-        return None;
+fn parse_policy_signature(mut rest: Span<felt252>) -> Result<AccountSignature, felt252> {
+    let (Some(session_key), Some(r), Some(s), Some(valid_until)) = (
+        rest.pop_front(), rest.pop_front(), rest.pop_front(), rest.pop_front(),
+    ) else {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    };
+    let Some(valid_until) = (*valid_until).try_into() else {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    };
+    let Some(proofs) = Serde::<Span<CallProof>>::deserialize(ref rest) else {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    };
+    // Nothing may follow the proofs: one signature, one reading.
+    if !rest.is_empty() {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
     }
-    (*signature[3]).try_into()
+    Ok(
+        AccountSignature::Session(
+            SessionSignature { session_key: *session_key, r: *r, s: *s, valid_until, proofs, is_policy_format: true },
+        ),
+    )
+}
+
+/// The key and claimed expiry of a session signature, without parsing the rest: what
+/// `__execute__` re-checks on every transaction, owner-signed ones included, so it must
+/// stay cheap.
+pub fn session_key_and_valid_until(signature: Span<felt252>) -> Option<(felt252, u64)> {
+    let length = signature.len();
+    if length == 4 {
+        return Some((*signature[0], (*signature[3]).try_into()?));
+    }
+    if length > 4 && *signature[0] == POLICY_SIGNATURE_MAGIC {
+        return Some((*signature[1], (*signature[4]).try_into()?));
+    }
+    None
 }

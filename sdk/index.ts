@@ -15,7 +15,7 @@ export { decryptPrivateKey, encryptPrivateKey, type EncryptedKeyEnvelope, type E
 export { errorFromReason, SESSION_ERROR_CODES, SessionError, type SessionErrorCode, toSessionError, type ToSessionErrorContext } from "./errors.ts";
 export { decodeReason, findReasonCode, REASON_CODES, type ReasonCode, type RefusalReason } from "./reasons.ts";
 export { createMemoryStorage, createSessionStore, type CreateSessionStoreParameters, type SessionStore, type StorageLike, type StoredSession, type UnlockedSession, type UnlockSessionParameters } from "./storage/sessionStore.ts";
-export { SessionSigner, type SessionSignerParameters, sessionMessageHash } from "./signers/sessionSigner.ts";
+export { type CallProofEncoder, NO_METHOD_POLICY, POLICY_SIGNATURE_MAGIC, SessionSigner, type SessionSignerParameters, sessionMessageHash } from "./signers/sessionSigner.ts";
 export {
   getAddSessionKeyCall,
   type GetAddSessionKeyCallParameters,
@@ -25,8 +25,27 @@ export {
   type GetRevokeSessionKeyCallParameters,
   getSetSessionMaxFeeCall,
   type GetSetSessionMaxFeeCallParameters,
+  getAddSessionWithPolicyCall,
+  type GetAddSessionWithPolicyCallParameters,
+  getSetSpendingPolicyCall,
+  type GetSetSpendingPolicyCallParameters,
+  getRemoveSpendingPolicyCall,
+  type SessionPolicyInput,
 } from "./builders/sessionCalls.ts";
 export { endSession, type EndSessionParameters } from "./actions/endSession.ts";
+export { getSpendingPolicy, type GetSpendingPolicyParameters, type GetSpendingPolicyReturnType } from "./actions/getSpendingPolicy.ts";
+export { type ListedSession, type ListedSessionStatus, listSessions, type ListSessionsParameters, type ListSessionsReturnType } from "./actions/listSessions.ts";
+export {
+  buildMethodPolicy,
+  type CallProof,
+  encodeCallProofs,
+  type MethodPolicy,
+  type MethodPolicyEntry,
+  methodLeaf,
+  methodPolicyFromJSON,
+  policySessionSignature,
+} from "./policies/methods.ts";
+export { methodPolicyProver } from "./policies/prover.ts";
 export { revokeAllSessions, type RevokeAllSessionsParameters, type RevokeAllSessionsReturnType } from "./actions/revokeAllSessions.ts";
 export { DEFAULT_MAX_FEE, type FeeLimits, worstCaseFee } from "./utils/fees.ts";
 export { type NormalizedCall, normalizeCalls } from "./utils/calls.ts";

@@ -1,5 +1,21 @@
 //! Session-Keys SNIP interface, exactly as the SNIP names it, plus the views our SDK needs.
 use starknet::account::Call;
+use starknet::ContractAddress;
+use crate::session::policy::{SessionPolicy, SessionPolicyUsage};
+use crate::session::record::SessionState;
+use crate::session::spending::SpendingPolicy;
+
+/// One session in `list_sessions`.
+#[derive(Drop, Copy, Serde, PartialEq, Debug)]
+pub struct SessionListEntry {
+    pub session_key: felt252,
+    pub state: SessionState,
+    pub valid_until: u64,
+    pub max_calls: u32,
+    pub calls_used: u32,
+    pub generation: u32,
+    pub has_policy: bool,
+}
 
 /// XOR of sn_keccak("add_or_update_session_key"), sn_keccak("revoke_session_key") and
 /// sn_keccak("get_session_data") — the id the SNIP defines (a test recomputes it).
@@ -53,10 +69,10 @@ pub trait ISessionFeeCap<TState> {
     fn get_session_max_fee(self: @TState, session_key: felt252) -> u128;
 }
 
-/// Beyond the SNIP: ending sessions in O(1) whatever their number, and a session ending
-/// itself (a dApp's "log out") without the owner.
+/// Beyond the SNIP: the account's sessions as a whole — ending them all in O(1), a session
+/// ending itself (a dApp's "log out") without the owner, and listing them.
 #[starknet::interface]
-pub trait ISessionRevocation<TState> {
+pub trait ISessionRegistry<TState> {
     /// Owner only: every session registered so far is revoked at once.
     fn revoke_all_sessions(ref self: TState);
     /// Ends `session_key`'s session. Called by the account itself: in an owner transaction,
@@ -65,4 +81,38 @@ pub trait ISessionRevocation<TState> {
     fn end_session(ref self: TState, session_key: felt252);
     /// The current revoke-all epoch (0 until the first revoke-all).
     fn get_sessions_epoch(self: @TState) -> u32;
+    /// How many keys were ever registered.
+    fn get_sessions_count(self: @TState) -> u32;
+    /// A page of every key ever registered, with its state (see the component).
+    fn list_sessions(self: @TState, offset: u32, limit: u32) -> Array<SessionListEntry>;
+}
+
+/// Beyond the SNIP: sessions scoped by policy (methods by Merkle root, start time, rate,
+/// fee cap and budget).
+#[starknet::interface]
+pub trait ISessionPolicies<TState> {
+    /// Owner only: registers or replaces a session with a policy.
+    fn add_session_with_policy(
+        ref self: TState, session_key: felt252, valid_until: u64, max_calls: u32, policy: SessionPolicy,
+    );
+    /// Whether the live session has a policy, the policy, and what it has used (false and
+    /// zeros without one).
+    fn get_session_policy(
+        self: @TState, session_key: felt252,
+    ) -> (bool, SessionPolicy, SessionPolicyUsage);
+}
+
+/// The Session-Keys SNIP's optional spending-policy interface, names exact.
+#[starknet::interface]
+pub trait ISpendingPolicy<TState> {
+    fn set_spending_policy(
+        ref self: TState,
+        session_key: felt252,
+        token: ContractAddress,
+        max_per_call: u256,
+        max_per_window: u256,
+        window_seconds: u64,
+    );
+    fn get_spending_policy(self: @TState, session_key: felt252, token: ContractAddress) -> SpendingPolicy;
+    fn remove_spending_policy(ref self: TState, session_key: felt252, token: ContractAddress);
 }

@@ -7,12 +7,15 @@ pub trait IHostile<TState> {
     fn revalidate(ref self: TState, account: starknet::ContractAddress, times: u32);
     /// Panics with `reason` (e.g. 'REVOKED').
     fn fail_with(ref self: TState, reason: felt252);
+    /// A "router" that pulls `amount` of `token` from `from` to itself, with an allowance
+    /// `from` granted it earlier.
+    fn pull(ref self: TState, token: starknet::ContractAddress, from: starknet::ContractAddress, amount: u256);
 }
 
 #[starknet::contract]
 pub mod Hostile {
-    use starknet::ContractAddress;
     use starknet::account::Call;
+    use starknet::{ContractAddress, SyscallResultTrait};
     use crate::interfaces::account::{ISRC6Dispatcher, ISRC6DispatcherTrait};
 
     #[storage]
@@ -32,6 +35,13 @@ pub mod Hostile {
 
         fn fail_with(ref self: ContractState, reason: felt252) {
             core::panic_with_felt252(reason);
+        }
+
+        fn pull(ref self: ContractState, token: ContractAddress, from: ContractAddress, amount: u256) {
+            let mut calldata = array![from.into(), starknet::get_contract_address().into()];
+            amount.serialize(ref calldata);
+            starknet::syscalls::call_contract_syscall(token, selector!("transfer_from"), calldata.span())
+                .unwrap_syscall();
         }
     }
 }

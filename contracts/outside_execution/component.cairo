@@ -17,6 +17,12 @@ pub trait OutsideExecutionHooks<TContractState> {
         now: u64,
         account: ContractAddress,
     ) -> felt252;
+
+    /// Runs the calls of an execution the signer of `scope` signed (a session's spending
+    /// is measured there).
+    fn execute_outside_calls(
+        ref self: TContractState, scope: felt252, calls: Span<Call>, now: u64, account: ContractAddress,
+    ) -> Array<Span<felt252>>;
 }
 
 /// The owner's nonces are stored as they are: `is_valid_outside_execution_nonce` (SNIP-9)
@@ -47,7 +53,6 @@ pub mod OutsideExecutionComponent {
         ANY_CALLER, IOutsideExecutionV2, ISessionOutsideExecutionNonces, OutsideExecution,
     };
     use crate::reasons;
-    use crate::utils::execution::execute_calls;
     use crate::outside_execution::hashing::outside_execution_message_hash;
     use super::{OWNER_NONCE_SCOPE, OutsideExecutionHooks, scoped_nonce};
 
@@ -108,7 +113,10 @@ pub mod OutsideExecutionComponent {
             self.SRC9_used_nonces.write(nonce, true);
 
             self.SRC9_executing.write(true);
-            let results = execute_calls(outside_execution.calls);
+            let mut contract = self.get_contract_mut();
+            let results = OutsideExecutionHooks::execute_outside_calls(
+                ref contract, scope, outside_execution.calls, now, info.contract_address,
+            );
             self.SRC9_executing.write(false);
             results
         }

@@ -14,4 +14,5 @@ pub fn is_blocked_selector(selector: felt252) -> bool {
         || selector == selector!("remove_spending_policy")
         || selector == selector!("set_session_max_fee")
         || selector == selector!("revoke_all_sessions")
+        || selector == selector!("add_session_with_policy")
 }

@@ -15,14 +15,21 @@ pub mod SessionComponent {
     };
     use crate::components::owner::OwnerComponent;
     use crate::interfaces::session::{
-        ISessionFeeCap, ISessionKeyManager, ISessionKeyViews, ISessionRevocation, SessionData,
+        ISessionFeeCap, ISessionKeyManager, ISessionKeyViews, ISessionPolicies, ISessionRegistry,
+        ISpendingPolicy, SessionData,
     };
     use crate::reasons;
     use crate::session::blocklist::is_blocked_selector;
-    use crate::session::fees::{FEE_UNIT, exceeds_cap, max_fee_per_tx};
+    use crate::session::fees::{FEE_UNIT, exceeds_cap, fee_units, max_fee_per_tx, worst_case_fee};
     use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
+    use crate::session::policy::{
+        PolicyFees, PolicyTiming, SessionPolicy, SessionPolicyUsage, StoredPolicy, check_call,
+    };
+    use crate::interfaces::session::SessionListEntry;
     use crate::session::record::{MAX_EPOCH, SessionRecord, SessionState};
-    use crate::signature::SessionSignature;
+    use crate::session::spending::{SpendingPolicy, balance_of, charge, decoded_amount};
+    use crate::utils::execution::execute_calls;
+    use crate::signature::{POLICY_SIGNATURE_MAGIC, SessionSignature};
 
     #[storage]
     pub struct Storage {
@@ -36,6 +43,16 @@ pub mod SessionComponent {
         pub SessionKeys_entrypoints: Map<(felt252, u32, u32), felt252>,
         /// Revoke-all epoch: a session is live only if registered in the current one.
         pub SessionKeys_epoch: u32,
+        /// Session key -> its policy, read only for sessions registered with one.
+        pub SessionKeys_policies: Map<felt252, StoredPolicy>,
+        /// (session key, generation, token) -> its spending policy.
+        pub SessionKeys_spending: Map<(felt252, u32, ContractAddress), SpendingPolicy>,
+        /// (session key, generation, index) -> a token with a spending policy.
+        pub SessionKeys_spending_tokens: Map<(felt252, u32, u32), ContractAddress>,
+        pub SessionKeys_spending_tokens_len: Map<(felt252, u32), u32>,
+        /// Every key ever registered, in order of first registration, for `list_sessions`.
+        pub SessionKeys_list: Map<u32, felt252>,
+        pub SessionKeys_count: u32,
     }
 
     #[event]
@@ -45,6 +62,9 @@ pub mod SessionComponent {
         SessionKeyRevoked: SessionKeyRevoked,
         SessionMaxFeeSet: SessionMaxFeeSet,
         AllSessionsRevoked: AllSessionsRevoked,
+        SessionPolicySet: SessionPolicySet,
+        SpendingPolicySet: SpendingPolicySet,
+        SpendingPolicyRemoved: SpendingPolicyRemoved,
     }
 
     /// Emitted when a session is registered or replaced.
@@ -62,6 +82,35 @@ pub mod SessionComponent {
     pub struct SessionKeyRevoked {
         #[key]
         pub session_key: felt252,
+    }
+
+    /// Emitted when a session is registered with a policy (after its `SessionKeyAdded`).
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionPolicySet {
+        #[key]
+        pub session_key: felt252,
+        pub policy: SessionPolicy,
+    }
+
+    /// Emitted when the owner sets a session's spending policy for a token.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SpendingPolicySet {
+        #[key]
+        pub session_key: felt252,
+        #[key]
+        pub token: ContractAddress,
+        pub max_per_call: u256,
+        pub max_per_window: u256,
+        pub window_seconds: u64,
+    }
+
+    /// Emitted when the owner removes a session's spending policy for a token.
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SpendingPolicyRemoved {
+        #[key]
+        pub session_key: felt252,
+        #[key]
+        pub token: ContractAddress,
     }
 
     /// Emitted when the owner revokes every session at once.
@@ -87,6 +136,17 @@ pub mod SessionComponent {
         pub now: u64,
         pub account: ContractAddress,
         pub path: ValidationPath,
+    }
+
+    #[generate_trait]
+    pub impl ValidationPathImpl of ValidationPathTrait {
+        /// `__validate__` sees the block time rounded down to the hour; execution, exact.
+        fn is_time_exact(self: @ValidationPath) -> bool {
+            match self {
+                ValidationPath::Invoke(_) => false,
+                ValidationPath::OutsideExecution => true,
+            }
+        }
     }
 
     #[derive(Copy, Drop)]
@@ -119,45 +179,7 @@ pub mod SessionComponent {
             allowed_entrypoints: Array<felt252>,
         ) {
             assert_only_self();
-            assert(is_stark_public_key(session_key), reasons::INVALID_SESSION_KEY);
-            // The owner key as a session key would be a session that signs like the owner
-            // in every other context (off-chain messages, owner outside executions).
-            let owner = get_dep_component!(@self, Owner);
-            assert(session_key != owner.Owner_public_key.read(), reasons::INVALID_SESSION_KEY);
-            assert(max_calls != 0, reasons::INVALID_SESSION);
-            assert(valid_until > get_block_timestamp(), reasons::INVALID_SESSION);
-
-            let previous = self.SessionKeys_records.read(session_key);
-            let generation = previous.generation + 1;
-            let epoch = self.SessionKeys_epoch.read();
-            let mut index: u32 = 0;
-            for selector in allowed_entrypoints.span() {
-                assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
-                self.SessionKeys_allowed.write(whitelist_key(session_key, *selector), generation);
-                self.SessionKeys_entrypoints.write((session_key, generation, index), *selector);
-                index += 1;
-            }
-            self
-                .SessionKeys_records
-                .write(
-                    session_key,
-                    SessionRecord {
-                        valid_until,
-                        max_calls,
-                        calls_used: 0,
-                        entrypoints_len: index,
-                        generation,
-                        state: SessionState::Active,
-                        max_fee_units: 0,
-                        epoch,
-                    },
-                );
-            self
-                .emit(
-                    SessionKeyAdded {
-                        session_key, valid_until, max_calls, allowed_entrypoints_len: index,
-                    },
-                );
+            self.register(session_key, valid_until, max_calls, allowed_entrypoints.span(), 0, false);
         }
 
         /// Revokes `session_key`: every field reads 0, the whitelist is gone, and the
@@ -223,10 +245,156 @@ pub mod SessionComponent {
         }
     }
 
-    #[embeddable_as(SessionRevocationImpl)]
-    impl SessionRevocation<
+    #[embeddable_as(SessionPoliciesImpl)]
+    impl SessionPolicies<
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Owner: OwnerComponent::HasComponent<TContractState>,
+        +Drop<TContractState>,
+    > of ISessionPolicies<ComponentState<TContractState>> {
+        /// Registers (or replaces) `session_key` with a policy: the checks of
+        /// `add_or_update_session_key` (no selector whitelist: the method root scopes calls),
+        /// plus `valid_after < valid_until`, a fee cap and budget in whole 10^15 FRI, and a
+        /// rate limit with a period of at least an hour. The session then signs in the
+        /// policy format. Only the account itself may call it. Emits `SessionKeyAdded` and
+        /// `SessionPolicySet`.
+        fn add_session_with_policy(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            valid_until: u64,
+            max_calls: u32,
+            policy: SessionPolicy,
+        ) {
+            assert_only_self();
+            assert(policy.valid_after < valid_until, reasons::INVALID_SESSION);
+            let max_fee_units = if policy.max_fee_per_tx == 0 {
+                0
+            } else {
+                fee_units(policy.max_fee_per_tx)
+            };
+            let budget_units: u64 = fee_units(policy.fee_budget).into();
+            assert(
+                (policy.max_transactions == 0) == (policy.period_seconds == 0), reasons::INVALID_SESSION,
+            );
+            assert(policy.max_transactions == 0 || policy.period_seconds >= 3600, reasons::INVALID_SESSION);
+            self.register(session_key, valid_until, max_calls, array![].span(), max_fee_units, true);
+            self
+                .SessionKeys_policies
+                .write(
+                    session_key,
+                    StoredPolicy {
+                        methods_root: policy.methods_root,
+                        timing: PolicyTiming {
+                            valid_after: policy.valid_after,
+                            max_transactions: policy.max_transactions,
+                            period_seconds: policy.period_seconds,
+                            window_start: 0,
+                            window_used: 0,
+                        },
+                        fees: PolicyFees { budget_units, spent_units: 0 },
+                    },
+                );
+            self.emit(SessionPolicySet { session_key, policy });
+        }
+
+        fn get_session_policy(
+            self: @ComponentState<TContractState>, session_key: felt252,
+        ) -> (bool, SessionPolicy, SessionPolicyUsage) {
+            let record = self.load(session_key);
+            if record.state != SessionState::Active || !record.has_policy {
+                return (false, Default::default(), Default::default());
+            }
+            let stored = self.SessionKeys_policies.read(session_key);
+            let unit: u128 = FEE_UNIT;
+            (
+                true,
+                SessionPolicy {
+                    valid_after: stored.timing.valid_after,
+                    methods_root: stored.methods_root,
+                    max_fee_per_tx: max_fee_per_tx(record.max_fee_units),
+                    fee_budget: stored.fees.budget_units.into() * unit,
+                    max_transactions: stored.timing.max_transactions,
+                    period_seconds: stored.timing.period_seconds,
+                },
+                SessionPolicyUsage {
+                    fee_spent: stored.fees.spent_units.into() * unit,
+                    window_start: stored.timing.window_start,
+                    window_used: stored.timing.window_used,
+                },
+            )
+        }
+    }
+
+    #[embeddable_as(SpendingPolicyImpl)]
+    impl SpendingPolicies<
         TContractState, +HasComponent<TContractState>,
-    > of ISessionRevocation<ComponentState<TContractState>> {
+    > of ISpendingPolicy<ComponentState<TContractState>> {
+        /// Limits what a live session may spend of `token` (see `session::spending`). The
+        /// session becomes a policy session: it signs in the policy format, and its calls
+        /// are measured. A policy for the same token is replaced, its window restarted.
+        /// Only the account itself may call it. Refuses `max_per_call > max_per_window` and
+        /// a window of 0 or over a year (`INVALID_SESSION`). Emits `SpendingPolicySet`.
+        fn set_spending_policy(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            token: ContractAddress,
+            max_per_call: u256,
+            max_per_window: u256,
+            window_seconds: u64,
+        ) {
+            assert_only_self();
+            let record = self.load(session_key);
+            if record.state != SessionState::Active {
+                core::panic_with_felt252(absent_reason(@record));
+            }
+            assert(max_per_call <= max_per_window, reasons::INVALID_SESSION);
+            assert(window_seconds != 0 && window_seconds <= 366 * 86400, reasons::INVALID_SESSION);
+            let generation = record.generation;
+            let slot = self.SessionKeys_spending.entry((session_key, generation, token));
+            if slot.read().window_seconds == 0 {
+                let length = self.SessionKeys_spending_tokens_len.read((session_key, generation));
+                self.SessionKeys_spending_tokens.write((session_key, generation, length), token);
+                self.SessionKeys_spending_tokens_len.write((session_key, generation), length + 1);
+            }
+            slot.write(SpendingPolicy { max_per_call, max_per_window, window_seconds, spent_in_window: 0, window_start: 0 });
+            if !record.has_policy {
+                self.SessionKeys_records.write(session_key, SessionRecord { has_policy: true, ..record });
+            }
+            self.emit(SpendingPolicySet { session_key, token, max_per_call, max_per_window, window_seconds });
+        }
+
+        fn get_spending_policy(
+            self: @ComponentState<TContractState>, session_key: felt252, token: ContractAddress,
+        ) -> SpendingPolicy {
+            let record = self.load(session_key);
+            if record.state != SessionState::Active {
+                return Default::default();
+            }
+            self.SessionKeys_spending.read((session_key, record.generation, token))
+        }
+
+        /// Removes the session's spending policy for `token` (the token is no longer
+        /// measured). Only the account itself may call it. Emits `SpendingPolicyRemoved`.
+        fn remove_spending_policy(
+            ref self: ComponentState<TContractState>, session_key: felt252, token: ContractAddress,
+        ) {
+            assert_only_self();
+            let record = self.load(session_key);
+            if record.state != SessionState::Active {
+                core::panic_with_felt252(absent_reason(@record));
+            }
+            let slot = self.SessionKeys_spending.entry((session_key, record.generation, token));
+            assert(slot.read().window_seconds != 0, reasons::INVALID_SESSION);
+            // A zero window marks "no policy"; the token stays listed and is skipped.
+            slot.write(Default::default());
+            self.emit(SpendingPolicyRemoved { session_key, token });
+        }
+    }
+
+    #[embeddable_as(SessionRegistryImpl)]
+    impl SessionRegistry<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionRegistry<ComponentState<TContractState>> {
         /// Revokes every session at once, whatever their number: the epoch grows and
         /// sessions registered in an earlier one read as revoked (their keys may be
         /// registered again, under a new generation). Only the account itself may call it.
@@ -250,6 +418,45 @@ pub mod SessionComponent {
         fn get_sessions_epoch(self: @ComponentState<TContractState>) -> u32 {
             self.SessionKeys_epoch.read()
         }
+
+        fn get_sessions_count(self: @ComponentState<TContractState>) -> u32 {
+            self.SessionKeys_count.read()
+        }
+
+        /// Up to `limit` (at most 100) sessions from position `offset` of the list of every
+        /// key ever registered, each with its state as it stands (a revoke-all shows), its
+        /// SNIP data, generation and whether it has a policy (`get_session_policy` has the
+        /// rest). Expired and exhausted sessions read `Active`: time and use tell them apart.
+        fn list_sessions(
+            self: @ComponentState<TContractState>, offset: u32, limit: u32,
+        ) -> Array<SessionListEntry> {
+            let count = self.SessionKeys_count.read();
+            let limit = if limit > 100 {
+                100
+            } else {
+                limit
+            };
+            let mut entries = array![];
+            let mut index = offset;
+            while index < count && index - offset < limit {
+                let session_key = self.SessionKeys_list.read(index);
+                let record = self.load(session_key);
+                entries
+                    .append(
+                        SessionListEntry {
+                            session_key,
+                            state: record.state,
+                            valid_until: record.valid_until,
+                            max_calls: record.max_calls,
+                            calls_used: record.calls_used,
+                            generation: record.generation,
+                            has_policy: record.has_policy,
+                        },
+                    );
+                index += 1;
+            }
+            entries
+        }
     }
 
     #[embeddable_as(SessionFeeCapImpl)]
@@ -269,10 +476,7 @@ pub mod SessionComponent {
             if record.state != SessionState::Active {
                 core::panic_with_felt252(absent_reason(@record));
             }
-            assert(max_fee_per_tx % FEE_UNIT == 0, reasons::INVALID_SESSION);
-            let Some(units): Option<u32> = (max_fee_per_tx / FEE_UNIT).try_into() else {
-                core::panic_with_felt252(reasons::INVALID_SESSION)
-            };
+            let units = fee_units(max_fee_per_tx);
             assert(units != 0, reasons::INVALID_SESSION);
             self.SessionKeys_records.write(session_key, SessionRecord { max_fee_units: units, ..record });
             self.emit(SessionMaxFeeSet { session_key, max_fee_per_tx });
@@ -288,9 +492,154 @@ pub mod SessionComponent {
     }
 
     #[generate_trait]
+    impl RegistrationImpl<
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Owner: OwnerComponent::HasComponent<TContractState>,
+        +Drop<TContractState>,
+    > of RegistrationTrait<TContractState> {
+        /// Registers or replaces a session (the checks both registration entrypoints share).
+        fn register(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            valid_until: u64,
+            max_calls: u32,
+            allowed_entrypoints: Span<felt252>,
+            max_fee_units: u32,
+            has_policy: bool,
+        ) {
+            assert(is_stark_public_key(session_key), reasons::INVALID_SESSION_KEY);
+            // The magic felt leads policy signatures: no key may look like it.
+            assert(session_key != POLICY_SIGNATURE_MAGIC, reasons::INVALID_SESSION_KEY);
+            // The owner key as a session key would be a session that signs like the owner
+            // in every other context (off-chain messages, owner outside executions).
+            let owner = get_dep_component!(@self, Owner);
+            assert(session_key != owner.Owner_public_key.read(), reasons::INVALID_SESSION_KEY);
+            assert(max_calls != 0, reasons::INVALID_SESSION);
+            assert(valid_until > get_block_timestamp(), reasons::INVALID_SESSION);
+
+            let previous = self.SessionKeys_records.read(session_key);
+            let generation = previous.generation + 1;
+            let epoch = self.SessionKeys_epoch.read();
+            if previous.generation == 0 {
+                // A key seen for the first time joins the list (two cells, once per key).
+                let count = self.SessionKeys_count.read();
+                self.SessionKeys_list.write(count, session_key);
+                self.SessionKeys_count.write(count + 1);
+            }
+            let mut index: u32 = 0;
+            for selector in allowed_entrypoints {
+                assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
+                self.SessionKeys_allowed.write(whitelist_key(session_key, *selector), generation);
+                self.SessionKeys_entrypoints.write((session_key, generation, index), *selector);
+                index += 1;
+            }
+            self
+                .SessionKeys_records
+                .write(
+                    session_key,
+                    SessionRecord {
+                        valid_until,
+                        max_calls,
+                        calls_used: 0,
+                        entrypoints_len: index,
+                        generation,
+                        state: SessionState::Active,
+                        max_fee_units,
+                        epoch,
+                        has_policy,
+                    },
+                );
+            self
+                .emit(
+                    SessionKeyAdded {
+                        session_key, valid_until, max_calls, allowed_entrypoints_len: index,
+                    },
+                );
+        }
+    }
+
+    #[generate_trait]
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
     > of InternalTrait<TContractState> {
+        /// Runs a policy session's calls, measuring and charging what they spend of every
+        /// token it has a spending policy for (see `session::spending`); panics with
+        /// `SPENDING_LIMIT_EXCEEDED` beyond a limit, which reverts every call.
+        fn execute_session_calls(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            calls: Span<Call>,
+            now: u64,
+            account: ContractAddress,
+        ) -> Array<Span<felt252>> {
+            let generation = self.SessionKeys_records.read(session_key).generation;
+            let length = self.SessionKeys_spending_tokens_len.read((session_key, generation));
+            if length == 0 {
+                return execute_calls(calls);
+            }
+            let mut tokens = array![];
+            let mut policies = array![];
+            let mut before = array![];
+            for index in 0..length {
+                let token = self.SessionKeys_spending_tokens.read((session_key, generation, index));
+                let policy = self.SessionKeys_spending.read((session_key, generation, token));
+                if policy.window_seconds != 0 {
+                    before.append(balance_of(token, account));
+                    tokens.append(token);
+                    policies.append(policy);
+                }
+            }
+            // Per call: each decoded transfer and approval within max_per_call; approvals
+            // add to what is spent.
+            let mut granted: Array<u256> = array![];
+            for index in 0..tokens.len() {
+                let token = *tokens[index];
+                let max_per_call = *policies[index].max_per_call;
+                let mut total: u256 = 0;
+                for call in calls {
+                    if *call.to == token {
+                        if let Some((amount, is_allowance)) = decoded_amount(call) {
+                            assert(amount <= max_per_call, reasons::SPENDING_LIMIT_EXCEEDED);
+                            if is_allowance {
+                                total += amount;
+                            }
+                        }
+                    }
+                }
+                granted.append(total);
+            }
+            let results = execute_calls(calls);
+            for index in 0..tokens.len() {
+                let token = *tokens[index];
+                let after = balance_of(token, account);
+                let previous = *before[index];
+                let fell = if previous > after {
+                    previous - after
+                } else {
+                    0
+                };
+                let charged = charge(*policies[index], fell + *granted[index], now);
+                self.SessionKeys_spending.write((session_key, generation, token), charged);
+            }
+            results
+        }
+
+        /// Whether the key's session was registered with (or given) a policy.
+        fn has_policy(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
+            self.SessionKeys_records.read(session_key).has_policy
+        }
+
+        /// What `__execute__` re-checks for a policy session, with the exact time that
+        /// `__validate__` did not have: its start time.
+        fn assert_may_execute(self: @ComponentState<TContractState>, session_key: felt252, now: u64) {
+            let record = self.SessionKeys_records.read(session_key);
+            if record.has_policy {
+                let valid_after = self.SessionKeys_policies.entry(session_key).timing.read().valid_after;
+                assert(now >= valid_after, reasons::NOT_YET_VALID);
+            }
+        }
+
         /// The key's record as it stands: a session registered before the last revoke-all
         /// reads as revoked.
         fn load(self: @ComponentState<TContractState>, session_key: felt252) -> SessionRecord {
@@ -353,6 +702,71 @@ pub mod SessionComponent {
                     return reasons::FEE_CAP_EXCEEDED;
                 }
             }
+            // 7a. A policy session: its format, methods, start time, rate and fee budget.
+            //     (Read only for such sessions: a plain one pays nothing for all this.)
+            let mut timing_update: Option<PolicyTiming> = None;
+            let mut fees_update: Option<PolicyFees> = None;
+            if !record.has_policy && !signature.proofs.is_empty() {
+                return reasons::BAD_SIGNATURE_FORMAT;
+            }
+            if record.has_policy {
+                if !signature.is_policy_format {
+                    return reasons::POLICY_PROOF_MISSING;
+                }
+                let policy = self.SessionKeys_policies.entry(session_key);
+                let methods_root = policy.methods_root.read();
+                if methods_root != 0 {
+                    if signature.proofs.len() != calls.len() {
+                        return reasons::POLICY_PROOF_MISSING;
+                    }
+                    let mut index = 0;
+                    for call in calls {
+                        let reason = check_call(call, signature.proofs[index], methods_root);
+                        if reason != reasons::OK {
+                            return reason;
+                        }
+                        index += 1;
+                    }
+                } else if !signature.proofs.is_empty() {
+                    return reasons::BAD_SIGNATURE_FORMAT;
+                }
+                let mut timing = policy.timing.read();
+                if !context.path.is_time_exact() {
+                    // Validation sees the hour's start: the time is certainly early only
+                    // when even the hour's end comes before valid_after. `__execute__`
+                    // re-checks the exact time.
+                    if context.now + 3600 <= timing.valid_after {
+                        return reasons::NOT_YET_VALID;
+                    }
+                } else if context.now < timing.valid_after {
+                    return reasons::NOT_YET_VALID;
+                }
+                if timing.max_transactions != 0 {
+                    // A fixed window that starts at the first transaction after the
+                    // previous one ended.
+                    if timing.window_used == 0 || context.now >= timing.window_start + timing.period_seconds.into() {
+                        timing = PolicyTiming { window_start: context.now, window_used: 0, ..timing };
+                    }
+                    if timing.window_used >= timing.max_transactions {
+                        return reasons::RATE_LIMITED;
+                    }
+                    timing_update = Some(PolicyTiming { window_used: timing.window_used + 1, ..timing });
+                }
+                if let ValidationPath::Invoke((resource_bounds, tip)) = context.path {
+                    let fees = policy.fees.read();
+                    if fees.budget_units != 0 {
+                        let worst: u256 = worst_case_fee(resource_bounds, tip).into();
+                        let unit: u256 = FEE_UNIT.into();
+                        let needed = (worst + unit - 1) / unit;
+                        if fees.spent_units.into() + needed > fees.budget_units.into() {
+                            return reasons::FEE_BUDGET_EXCEEDED;
+                        }
+                        // needed <= budget_units - spent_units < 2^64.
+                        let needed: u64 = needed.try_into().unwrap();
+                        fees_update = Some(PolicyFees { spent_units: fees.spent_units + needed, ..fees });
+                    }
+                }
+            }
             // 8. The session key signed this hash under this registration.
             let message = session_message_hash(hash, record.generation);
             if !check_ecdsa_signature(message, session_key, signature.r, signature.s) {
@@ -363,6 +777,12 @@ pub mod SessionComponent {
             //    use is on chain already — the session key is in the transaction's signature
             //    or the outside execution's calldata, and `calls_used` counts it.)
             record_slot.write(SessionRecord { calls_used: record.calls_used + 1, ..record });
+            if let Some(timing) = timing_update {
+                self.SessionKeys_policies.entry(session_key).timing.write(timing);
+            }
+            if let Some(fees) = fees_update {
+                self.SessionKeys_policies.entry(session_key).fees.write(fees);
+            }
             reasons::OK
         }
 

@@ -51,3 +51,13 @@ pub fn exceeds_cap(resource_bounds: Span<ResourcesBounds>, tip: u128, cap_units:
     };
     worst > max_fee_per_tx(cap_units)
 }
+
+/// A fee in FRI as stored units: it must be a whole number of 10^15 FRI below 2^32 units
+/// (about 4.29 M STRK); panics with `INVALID_SESSION` otherwise.
+pub fn fee_units(fri: u128) -> u32 {
+    assert(fri % FEE_UNIT == 0, crate::reasons::INVALID_SESSION);
+    let Some(units) = (fri / FEE_UNIT).try_into() else {
+        core::panic_with_felt252(crate::reasons::INVALID_SESSION)
+    };
+    units
+}

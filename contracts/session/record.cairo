@@ -33,6 +33,9 @@ pub struct SessionRecord {
     /// The account's revoke-all epoch when the session was registered: the session is
     /// live only while it is the current one. Stored in 24 bits (`MAX_EPOCH`).
     pub epoch: u32,
+    /// Registered with a policy (`session::policy`): it signs in the policy format and
+    /// validation reads its policy slots.
+    pub has_policy: bool,
 }
 
 /// The last revoke-all epoch a record can hold.
@@ -40,7 +43,7 @@ pub const MAX_EPOCH: u32 = 0xffffff;
 
 // Bit layout of the packed felt252 (low to high): valid_until 0..64, max_calls 64..96,
 // calls_used 96..128 | entrypoints_len 128..160, generation 160..192, state 192..194,
-// max_fee_units 194..226, epoch 226..250. 1 bit stays free.
+// max_fee_units 194..226, epoch 226..250, has_policy 250.
 const SHIFT_64: felt252 = 0x10000000000000000;
 const SHIFT_96: felt252 = 0x1000000000000000000000000;
 const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
@@ -48,8 +51,10 @@ const SHIFT_160: felt252 = 0x10000000000000000000000000000000000000000;
 const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
 const SHIFT_194: felt252 = 0x4000000000000000000000000000000000000000000000000;
 const SHIFT_226: felt252 = 0x400000000000000000000000000000000000000000000000000000000;
+const SHIFT_250: felt252 = 0x400000000000000000000000000000000000000000000000000000000000000;
 
 const TWO_POW_2: NonZero<u128> = 4;
+const TWO_POW_24: NonZero<u128> = 0x1000000;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
 const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
 
@@ -81,6 +86,11 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             + state_to_bits(value.state) * SHIFT_192
             + value.max_fee_units.into() * SHIFT_194
             + value.epoch.into() * SHIFT_226
+            + if value.has_policy {
+                SHIFT_250
+            } else {
+                0
+            }
     }
 
     fn unpack(value: felt252) -> SessionRecord {
@@ -90,7 +100,8 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
         let (upper, entrypoints_len) = DivRem::div_rem(value.high, TWO_POW_32);
         let (upper, generation) = DivRem::div_rem(upper, TWO_POW_32);
         let (upper, state) = DivRem::div_rem(upper, TWO_POW_2);
-        let (epoch, max_fee_units) = DivRem::div_rem(upper, TWO_POW_32);
+        let (upper, max_fee_units) = DivRem::div_rem(upper, TWO_POW_32);
+        let (has_policy, epoch) = DivRem::div_rem(upper, TWO_POW_24);
         // Every part is a remainder (or quotient) below its width: the conversions hold.
         SessionRecord {
             valid_until: valid_until.try_into().unwrap(),
@@ -101,6 +112,7 @@ pub impl SessionRecordStorePacking of StorePacking<SessionRecord, felt252> {
             state: state_from_bits(state),
             max_fee_units: max_fee_units.try_into().unwrap(),
             epoch: epoch.try_into().unwrap(),
+            has_policy: has_policy != 0,
         }
     }
 }

@@ -23,16 +23,17 @@ fn every_field_survives_at_its_extremes() {
             state: SessionState::Revoked,
             max_fee_units: 0xffffffff,
             epoch: 0xffffff,
+            has_policy: true,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered, max_fee_units: 0, epoch: 0,
+            valid_until: 1, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 0, state: SessionState::Unregistered, max_fee_units: 0, epoch: 0, has_policy: false,
         },
     );
     round_trip(
         SessionRecord {
-            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked, max_fee_units: 1, epoch: 1,
+            valid_until: 0, max_calls: 0, calls_used: 0, entrypoints_len: 0, generation: 1, state: SessionState::Revoked, max_fee_units: 1, epoch: 1, has_policy: true,
         },
     );
 }
@@ -48,6 +49,7 @@ fn fields_do_not_overlap() {
         state: SessionState::Unregistered,
         max_fee_units: 1000,
         epoch: 3,
+        has_policy: true,
     };
     round_trip(record);
     round_trip(SessionRecord { calls_used: record.calls_used + 1, ..record });
@@ -66,6 +68,7 @@ fn every_state_survives() {
                 state,
                 max_fee_units: 0xffffffff,
                 epoch: 0xffffff,
+                has_policy: true,
             },
         );
     }

@@ -30,12 +30,13 @@ export async function executeTransactionWithSession({ provider, accountAddress, 
   const normalized = normalizeCalls(calls);
   const { maxFee, tip } = resolveFeeLimits(fees);
   const key = await resolveSessionKey(session);
-  const { generation, chainId } = await preflightSession(provider, accountAddress, key, normalized);
-  const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId, maxFee, maxTip: tip });
+  const { generation, chainId, policy } = await preflightSession(provider, accountAddress, key, normalized);
+  const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId, maxFee, maxTip: tip, ...(policy ? { policy } : {}) });
   const account = new Account({ provider, address: accountAddress, signer, cairoVersion: "1" });
   let transactionHash: string;
   try {
-    ({ transaction_hash: transactionHash } = await account.execute(normalized, { tip }));
+    // Estimated with validation: a policy session's validation is part of what it costs.
+    ({ transaction_hash: transactionHash } = await account.execute(normalized, { tip, skipValidate: false }));
   } catch (error) {
     throw toSessionError(error, { accountAddress });
   }

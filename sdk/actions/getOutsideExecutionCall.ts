@@ -1,5 +1,6 @@
 import { type Call, type OutsideExecution, OutsideExecutionVersion, outsideExecution } from "starknet";
 import { SessionError } from "../errors.ts";
+import { POLICY_SIGNATURE_MAGIC } from "../signers/sessionSigner.ts";
 import { getOutsideExecutionTypedData, type GetOutsideExecutionTypedDataParameters } from "./getOutsideExecutionTypedData.ts";
 
 export type GetOutsideExecutionCallParameters =
@@ -19,7 +20,10 @@ export async function getOutsideExecutionCall(parameters: GetOutsideExecutionCal
     execution = built.outsideExecution;
     signature = built.signature as string[];
   }
-  if (signature.length !== 4 && signature.length !== 2) throw new SessionError("INVALID_INPUT", "signature must be [r, s] or [session_pubkey, r, s, valid_until]");
+  const policyFormat = signature.length > 4 && BigInt(signature[0] ?? 0) === BigInt(POLICY_SIGNATURE_MAGIC);
+  if (signature.length !== 4 && signature.length !== 2 && !policyFormat) {
+    throw new SessionError("INVALID_INPUT", "signature must be [r, s], [session_pubkey, r, s, valid_until] or a policy session's [POLICY_SIGNATURE_MAGIC, ...]");
+  }
   const [call] = outsideExecution.buildExecuteFromOutsideCall({ outsideExecution: execution, signature, signerAddress: parameters.accountAddress, version: OutsideExecutionVersion.V2 });
   return call as Call;
 }

@@ -82,8 +82,8 @@ export async function getOutsideExecutionTypedData(parameters: GetOutsideExecuti
   const messageHash = typedData.getMessageHash(data, accountAddress);
   const result: GetOutsideExecutionTypedDataReturnType = { typedData: data, messageHash, outsideExecution: execution };
   if (key) {
-    const { generation, chainId: sessionChain } = await preflightSession(provider, accountAddress, key, calls);
-    const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId: sessionChain });
+    const { generation, chainId: sessionChain, policy } = await preflightSession(provider, accountAddress, key, calls);
+    const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId: sessionChain, ...(policy ? { policy } : {}) });
     result.signature = stark.signatureToHexArray(await signer.signMessage(data, accountAddress));
     result.sessionMessageHash = sessionMessageHash(messageHash, generation);
   }

@@ -1,5 +1,8 @@
 import { type ProviderInterface, num } from "starknet";
 import { errorFromReason, SessionError } from "../errors.ts";
+import type { MethodPolicy } from "../policies/methods.ts";
+import { methodPolicyProver } from "../policies/prover.ts";
+import { type CallProofEncoder, NO_METHOD_POLICY } from "../signers/sessionSigner.ts";
 import type { NormalizedCall } from "../utils/calls.ts";
 import { getSessionStatus } from "./getSessionStatus.ts";
 import { assertSessionSupport } from "./supportsSessions.ts";
@@ -9,6 +12,11 @@ export interface SessionContext {
   generation: bigint;
   /** The chain the provider is on (hex). */
   chainId: string;
+  /**
+   * For a policy session, what its signatures must carry (`NO_METHOD_POLICY` without a
+   * method root); undefined for a SNIP session.
+   */
+  policy: CallProofEncoder | undefined;
 }
 
 /**
@@ -20,19 +28,42 @@ export interface SessionContext {
 export async function preflightSession(
   provider: ProviderInterface,
   accountAddress: string,
-  session: { publicKey: string; validUntil: bigint },
+  session: { publicKey: string; validUntil: bigint; methodPolicy?: MethodPolicy | undefined },
   calls: readonly NormalizedCall[],
 ): Promise<SessionContext> {
   await assertSessionSupport({ provider, accountAddress });
-  const [reason, [registered], [generation], chainId] = await Promise.all([
+  const [reason, [registered], [generation], chainId, policyView] = await Promise.all([
     getSessionStatus({ provider, accountAddress, sessionPublicKey: session.publicKey, calls }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_data", calldata: [session.publicKey] }, "pre_confirmed"),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_generation", calldata: [session.publicKey] }, "pre_confirmed"),
     provider.getChainId(),
+    // (has_policy, SessionPolicy { valid_after, methods_root, ... }, usage)
+    provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_policy", calldata: [session.publicKey] }, "pre_confirmed"),
   ]);
   if (reason !== "OK") throw errorFromReason(reason);
   if (BigInt(registered ?? 0) !== session.validUntil) {
     throw new SessionError("SESSION_VALID_UNTIL_MISMATCH", `the session is registered until ${BigInt(registered ?? 0)}, not ${session.validUntil}`, { reason: "VALID_UNTIL_MISMATCH" });
   }
-  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId) };
+  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy: policyProver(policyView, session.methodPolicy, calls) };
+}
+
+/** What a policy session signs with, checked against the account's root before any signature. */
+function policyProver(view: string[], methodPolicy: MethodPolicy | undefined, calls: readonly NormalizedCall[]): CallProofEncoder | undefined {
+  if (BigInt(view[0] ?? 0) !== 1n) return undefined;
+  const root = BigInt(view[2] ?? 0);
+  if (root === 0n) return NO_METHOD_POLICY;
+  if (methodPolicy === undefined) {
+    throw new SessionError("SESSION_POLICY_PROOF_MISSING", "this session has a method policy: pass its policy (session.methodPolicy) so the SDK can prove each call", { reason: "POLICY_PROOF_MISSING" });
+  }
+  if (BigInt(methodPolicy.root) !== root) {
+    throw new SessionError("SESSION_POLICY_PROOF_MISSING", `the method policy given has root ${methodPolicy.root}, the account's session ${num.toHex(root)}`, { reason: "POLICY_PROOF_MISSING" });
+  }
+  const prover = methodPolicyProver(methodPolicy);
+  try {
+    // Fails before anything is signed when a call is outside the policy.
+    prover.encodeCallProofs(calls.map((call) => ({ to: call.contractAddress, selector: call.selector, calldata: call.calldata })));
+  } catch (error) {
+    throw new SessionError("SESSION_METHOD_NOT_ALLOWED", (error as Error).message, { reason: "METHOD_NOT_ALLOWED", cause: error });
+  }
+  return prover;
 }

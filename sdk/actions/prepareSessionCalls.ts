@@ -1,6 +1,7 @@
 import { Account, type Call, hash, type ProviderInterface, type ResourceBoundsBN, stark, transaction } from "starknet";
 import { SessionError, toSessionError } from "../errors.ts";
-import { SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
+import { type MethodPolicy, methodPolicyFromJSON } from "../policies/methods.ts";
+import { POLICY_SIGNATURE_MAGIC, SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
 import { type NormalizedCall, normalizeCalls } from "../utils/calls.ts";
 import { assertWithinFeeLimit, type FeeLimits, resolveFeeLimits } from "../utils/fees.ts";
 import { parsePublicKey } from "../utils/keys.ts";
@@ -13,7 +14,15 @@ export interface PrepareSessionCallsParameters extends FeeLimits {
   sessionPublicKey: string;
   validUntil: number | bigint;
   calls: Call[];
+  /** A policy session's method policy (its proofs go with the signature). */
+  methodPolicy?: MethodPolicy | string;
 }
+
+/**
+ * Estimation runs without `__validate__` (the key is elsewhere), and a policy session's
+ * validation (proofs, policy slots) is heavier than a plain one's: room for it.
+ */
+const POLICY_VALIDATION_L2_GAS = 2_000_000n;
 
 export interface PreparedSessionCalls {
   accountAddress: string;
@@ -28,6 +37,8 @@ export interface PreparedSessionCalls {
   transactionHash: string;
   /** `poseidon(transactionHash, generation)`: sign exactly this with the session key (ECDSA, Stark curve). */
   messageHash: string;
+  /** For a policy session: the calls' encoded proofs, sent after the signature. */
+  proofs?: string[];
 }
 
 /**
@@ -35,7 +46,7 @@ export interface PreparedSessionCalls {
  * (refusing a worst-case fee above `maxFee`), and returns the hash the session key must
  * sign — for keys held in an enclave or another process. Step 2 is `sendPreparedCalls`.
  */
-export async function prepareSessionCalls({ provider, accountAddress, sessionPublicKey, validUntil, calls, ...fees }: PrepareSessionCallsParameters): Promise<PreparedSessionCalls> {
+export async function prepareSessionCalls({ provider, accountAddress, sessionPublicKey, validUntil, calls, methodPolicy, ...fees }: PrepareSessionCallsParameters): Promise<PreparedSessionCalls> {
   const normalized = normalizeCalls(calls);
   const { maxFee, tip } = resolveFeeLimits(fees);
   let publicKey: string;
@@ -44,20 +55,25 @@ export async function prepareSessionCalls({ provider, accountAddress, sessionPub
   } catch (error) {
     throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
   }
-  const session = { publicKey, validUntil: BigInt(validUntil) };
-  const { generation, chainId } = await preflightSession(provider, accountAddress, session, normalized);
+  const session = { publicKey, validUntil: BigInt(validUntil), methodPolicy: typeof methodPolicy === "string" ? methodPolicyFromJSON(methodPolicy) : methodPolicy };
+  const { generation, chainId, policy } = await preflightSession(provider, accountAddress, session, normalized);
   let details: PreparedSessionCalls["details"];
   try {
     // Estimation runs the calls without validation; starknet.js adds its safety margin.
     const estimator = new Account({ provider, address: accountAddress, signer: stark.randomAddress(), cairoVersion: "1" });
     const [estimate, nonce] = await Promise.all([estimator.estimateInvokeFee(normalized, { tip }), provider.getNonceForAddress(accountAddress)]);
-    details = { chainId, nonce: BigInt(nonce), resourceBounds: estimate.resourceBounds, tip };
+    const resourceBounds = policy
+      ? { ...estimate.resourceBounds, l2_gas: { ...estimate.resourceBounds.l2_gas, max_amount: estimate.resourceBounds.l2_gas.max_amount + POLICY_VALIDATION_L2_GAS } }
+      : estimate.resourceBounds;
+    details = { chainId, nonce: BigInt(nonce), resourceBounds, tip };
   } catch (error) {
     throw toSessionError(error, { accountAddress });
   }
   assertWithinFeeLimit(details.resourceBounds, tip, maxFee);
   const transactionHash = preparedTransactionHash(accountAddress, normalized, details);
-  return { accountAddress, sessionPublicKey: publicKey, validUntil: session.validUntil, generation, calls: normalized, details, transactionHash, messageHash: sessionMessageHash(transactionHash, generation) };
+  const prepared: PreparedSessionCalls = { accountAddress, sessionPublicKey: publicKey, validUntil: session.validUntil, generation, calls: normalized, details, transactionHash, messageHash: sessionMessageHash(transactionHash, generation) };
+  if (policy) prepared.proofs = policy.encodeCallProofs(normalized.map((call) => ({ to: call.contractAddress, selector: call.selector, calldata: call.calldata })));
+  return prepared;
 }
 
 /** The invoke transaction hash of prepared calls, as starknet.js computes it when sending. */
@@ -91,6 +107,7 @@ export class PreparedSignatureSigner extends SessionSigner {
     if (BigInt(msgHash) !== BigInt(this.prepared.transactionHash)) {
       throw new SessionError("PREPARED_CALLS_MISMATCH", `starknet.js built transaction ${msgHash}, not the prepared ${this.prepared.transactionHash}: nothing was sent`);
     }
-    return [this.prepared.sessionPublicKey, this.rs[0], this.rs[1], `0x${this.prepared.validUntil.toString(16)}`];
+    const signature = [this.prepared.sessionPublicKey, this.rs[0], this.rs[1], `0x${this.prepared.validUntil.toString(16)}`];
+    return this.prepared.proofs === undefined ? signature : [POLICY_SIGNATURE_MAGIC, ...signature, ...this.prepared.proofs];
   }
 }

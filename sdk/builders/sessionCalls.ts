@@ -86,3 +86,88 @@ export function getSetSessionMaxFeeCall({ accountAddress, sessionPublicKey, maxF
   }
   return { contractAddress: checkedAccount(accountAddress), entrypoint: "set_session_max_fee", calldata: CallData.compile([checkedKey(sessionPublicKey), maxFeePerTx.toString()]) };
 }
+
+/** A session's policy, as `add_session_with_policy` takes it. Every field is optional (off). */
+export interface SessionPolicyInput {
+  /** Unix seconds before which the session may not act. */
+  validAfter?: number;
+  /** Merkle root of the allowed methods (`buildMethodPolicy(entries).root`); omit for none. */
+  methodsRoot?: string;
+  /** Cap on one transaction's worst-case fee, FRI (a multiple of 10^15; default 1 STRK). */
+  maxFeePerTx?: bigint;
+  /** Cap on the sum of the session's worst-case fees, FRI (a multiple of 10^15). */
+  feeBudget?: bigint;
+  /** At most `maxTransactions` session transactions per `periodSeconds` (at least 3600). */
+  rateLimit?: { maxTransactions: number; periodSeconds: number };
+}
+
+export interface GetAddSessionWithPolicyCallParameters extends Omit<GetAddSessionKeyCallParameters, "allowedEntrypoints"> {
+  policy: SessionPolicyInput;
+}
+
+const FEE_UNIT = 10n ** 15n;
+
+function feeField(value: bigint | undefined, what: string): string {
+  if (value === undefined) return "0";
+  if (typeof value !== "bigint" || value < 0n || value % FEE_UNIT !== 0n || value / FEE_UNIT >= 2n ** 32n) {
+    throw new SessionError("INVALID_INPUT", `${what} must be a multiple of 10^15 FRI (0.001 STRK), below 2^32 x 10^15`);
+  }
+  return value.toString();
+}
+
+/** The owner's call that registers (or replaces) a session with a policy: `add_session_with_policy`. */
+export function getAddSessionWithPolicyCall({ accountAddress, sessionPublicKey, validUntil, maxCalls, policy }: GetAddSessionWithPolicyCallParameters): Call {
+  const base = getAddSessionKeyCall({ accountAddress, sessionPublicKey, validUntil, maxCalls, allowedEntrypoints: [] });
+  const validAfter = policy.validAfter ?? 0;
+  if (!Number.isInteger(validAfter) || validAfter < 0 || validAfter >= validUntil) throw new SessionError("INVALID_INPUT", "validAfter must be unix seconds before validUntil");
+  const rate = policy.rateLimit;
+  if (rate && (!Number.isInteger(rate.maxTransactions) || rate.maxTransactions < 1 || rate.maxTransactions > 0xffffffff || !Number.isInteger(rate.periodSeconds) || rate.periodSeconds < 3600 || rate.periodSeconds > 0xffffffff)) {
+    throw new SessionError("INVALID_INPUT", "rateLimit needs maxTransactions >= 1 and periodSeconds >= 3600 (validation sees the hour-rounded time)");
+  }
+  const methodsRoot = policy.methodsRoot ?? "0x0";
+  return {
+    contractAddress: base.contractAddress,
+    entrypoint: "add_session_with_policy",
+    calldata: CallData.compile([
+      checkedKey(sessionPublicKey),
+      validUntil,
+      maxCalls,
+      validAfter,
+      methodsRoot,
+      feeField(policy.maxFeePerTx, "maxFeePerTx"),
+      feeField(policy.feeBudget, "feeBudget"),
+      rate?.maxTransactions ?? 0,
+      rate?.periodSeconds ?? 0,
+    ]),
+  };
+}
+
+export interface GetSetSpendingPolicyCallParameters {
+  accountAddress: string;
+  sessionPublicKey: string;
+  token: string;
+  /** Per decoded transfer or approval, in the token's units. */
+  maxPerCall: bigint;
+  /** Per window, whatever the route. */
+  maxPerWindow: bigint;
+  windowSeconds: number;
+}
+
+/** The owner's call that limits a session's spending of a token: the SNIP's `set_spending_policy`. */
+export function getSetSpendingPolicyCall({ accountAddress, sessionPublicKey, token, maxPerCall, maxPerWindow, windowSeconds }: GetSetSpendingPolicyCallParameters): Call {
+  if (typeof maxPerCall !== "bigint" || typeof maxPerWindow !== "bigint" || maxPerCall < 0n || maxPerCall > maxPerWindow || maxPerWindow >= 2n ** 256n) {
+    throw new SessionError("INVALID_INPUT", "maxPerCall and maxPerWindow must be bigints with 0 <= maxPerCall <= maxPerWindow < 2^256");
+  }
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 366 * 86_400) throw new SessionError("INVALID_INPUT", "windowSeconds must be between 1 and a year");
+  const u256 = (value: bigint) => [(value & (2n ** 128n - 1n)).toString(), (value >> 128n).toString()];
+  return {
+    contractAddress: checkedAccount(accountAddress),
+    entrypoint: "set_spending_policy",
+    calldata: CallData.compile([checkedKey(sessionPublicKey), checkedAccount(token), ...u256(maxPerCall), ...u256(maxPerWindow), windowSeconds]),
+  };
+}
+
+/** The owner's call that removes a session's spending policy for a token: the SNIP's `remove_spending_policy`. */
+export function getRemoveSpendingPolicyCall({ accountAddress, sessionPublicKey, token }: { accountAddress: string; sessionPublicKey: string; token: string }): Call {
+  return { contractAddress: checkedAccount(accountAddress), entrypoint: "remove_spending_policy", calldata: CallData.compile([checkedKey(sessionPublicKey), checkedAccount(token)]) };
+}

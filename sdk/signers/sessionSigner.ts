@@ -6,10 +6,12 @@
 // faster Poseidon (utils/transactionHash.ts): hashing, not ECDSA, was most of a signature.
 import {
   type Call,
+  CallData,
   type DeclareSignerDetails,
   type DeployAccountSignerDetails,
   ETransactionVersion3,
   ec,
+  hash,
   type InvocationsSignerDetails,
   num,
   type ResourceBoundsBN,
@@ -43,7 +45,32 @@ export interface SessionSignerParameters {
   maxFee?: bigint;
   /** Ceiling on the tip per L2 gas unit, in FRI. Default 0: pass `tip` explicitly to starknet.js and raise this. */
   maxTip?: bigint;
+  /**
+   * For a session registered with a policy: it signs in the policy format
+   * `[POLICY_SIGNATURE_MAGIC, session_pubkey, r, s, valid_until, ...proofs]`, with one
+   * Merkle proof per call from this prover (a `MethodPolicy` from `buildMethodPolicy`,
+   * or `NO_METHOD_POLICY` for a policy without a method root).
+   */
+  policy?: CallProofEncoder;
 }
+
+/** A call as the account sees it. */
+export interface ContractCall {
+  to: string;
+  selector: string;
+  calldata: readonly string[];
+}
+
+/** Encodes `Serde(Span<CallProof>)` for calls: what a policy session's signature carries. */
+export interface CallProofEncoder {
+  encodeCallProofs(calls: readonly ContractCall[]): string[];
+}
+
+/** The prover of a policy session without a method root: no proofs. */
+export const NO_METHOD_POLICY: CallProofEncoder = { encodeCallProofs: () => ["0x0"] };
+
+/** Leads a policy session's signature (contracts/signature.cairo). */
+export const POLICY_SIGNATURE_MAGIC = shortString.encodeShortString("SESSION_POLICY_V1");
 
 /** What a session key signs: `poseidon(hash, generation)` (contracts/components/session.cairo). */
 export function sessionMessageHash(messageHash: string | bigint, generation: number | bigint): string {
@@ -68,10 +95,13 @@ export class SessionSigner extends Signer {
   readonly chainId: string;
   readonly maxFee: bigint;
   readonly maxTip: bigint;
+  readonly policy: CallProofEncoder | undefined;
   private readonly invokeHash = createInvokeTransactionHasher();
   private readonly validUntilHex: string;
+  /** The encoded proofs for the calls being signed (set just before `signRaw`). */
+  private pendingProofs: string[] | undefined;
 
-  constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n }: SessionSignerParameters) {
+  constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n, policy }: SessionSignerParameters) {
     super(privateKey);
     this.publicKey = ec.starkCurve.getStarkKey(privateKey);
     this.validUntil = BigInt(validUntil);
@@ -83,6 +113,7 @@ export class SessionSigner extends Signer {
     this.maxFee = maxFee;
     this.maxTip = maxTip;
     this.validUntilHex = num.toHex(this.validUntil);
+    this.policy = policy;
   }
 
   /**
@@ -96,6 +127,9 @@ export class SessionSigner extends Signer {
       throw new SessionError("FEE_LIMIT_EXCEEDED", `refusing to sign a tip of ${tip} FRI per L2 gas unit, above the signer's maxTip ${this.maxTip}; pass the tip explicitly and raise maxTip if intended`);
     }
     assertWithinFeeLimit(details.resourceBounds, tip, this.maxFee);
+    this.pendingProofs = this.policy?.encodeCallProofs(
+      transactions.map((call) => ({ to: call.contractAddress, selector: hash.getSelectorFromName(call.entrypoint), calldata: CallData.toCalldata(call.calldata ?? []) })),
+    );
     const transactionHash = this.fastTransactionHash(transactions, details);
     return transactionHash === undefined ? super.signTransaction(transactions, details) : this.signRaw(transactionHash);
   }
@@ -151,6 +185,8 @@ export class SessionSigner extends Signer {
     }
     const chainId = typeof domain.chainId === "string" && !domain.chainId.startsWith("0x") ? shortString.encodeShortString(domain.chainId) : String(domain.chainId);
     this.assertOwnAccount(accountAddress, chainId);
+    const calls = (typedData.message as { Calls?: { To: string; Selector: string; Calldata: string[] }[] }).Calls ?? [];
+    this.pendingProofs = this.policy?.encodeCallProofs(calls.map((call) => ({ to: call.To, selector: call.Selector, calldata: call.Calldata })));
     return super.signMessage(typedData, accountAddress);
   }
 
@@ -164,10 +200,16 @@ export class SessionSigner extends Signer {
     throw new SessionError("SESSION_OPERATION_NOT_ALLOWED", "a session key cannot deploy an account; the owner must");
   }
 
-  /** `[session_pubkey, r, s, valid_until]` over `poseidon(msgHash, generation)`. */
+  /**
+   * `[session_pubkey, r, s, valid_until]` over `poseidon(msgHash, generation)`, or for a
+   * policy session the same behind the magic felt and followed by the calls' proofs.
+   */
   protected override async signRaw(msgHash: string): Promise<Signature> {
     const { r, s } = ec.starkCurve.sign(sessionMessageHash(msgHash, this.generation), this.pk);
-    return [this.publicKey, num.toHex(r), num.toHex(s), this.validUntilHex];
+    const proofs = this.pendingProofs;
+    this.pendingProofs = undefined;
+    const signature = [this.publicKey, num.toHex(r), num.toHex(s), this.validUntilHex];
+    return proofs === undefined ? signature : [POLICY_SIGNATURE_MAGIC, ...signature, ...proofs];
   }
 
   private assertOwnAccount(accountAddress: string, chainId: string): void {

@@ -2,16 +2,25 @@
 import { ec } from "starknet";
 import { decryptPrivateKey } from "../crypto/encryption.ts";
 import { SessionError } from "../errors.ts";
+import { type MethodPolicy, methodPolicyFromJSON } from "../policies/methods.ts";
 import { parsePrivateKey } from "./keys.ts";
 
-export type SessionKeyInput =
+export type SessionKeyInput = (
   | { privateKey: string; validUntil: number | bigint }
-  | { encryptedPrivateKey: string; encryptKey: string; validUntil: number | bigint };
+  | { encryptedPrivateKey: string; encryptKey: string; validUntil: number | bigint }
+) & {
+  /**
+   * A policy session's method policy (`buildMethodPolicy(entries)`, or its `serialize()`
+   * text): the SDK attaches its proofs to every signature.
+   */
+  methodPolicy?: MethodPolicy | string;
+};
 
 export interface ResolvedSessionKey {
   privateKey: string;
   publicKey: string;
   validUntil: bigint;
+  methodPolicy: MethodPolicy | undefined;
 }
 
 export async function resolveSessionKey(input: SessionKeyInput): Promise<ResolvedSessionKey> {
@@ -24,5 +33,6 @@ export async function resolveSessionKey(input: SessionKeyInput): Promise<Resolve
   } catch (error) {
     throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
   }
-  return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey), validUntil };
+  const methodPolicy = typeof input.methodPolicy === "string" ? methodPolicyFromJSON(input.methodPolicy) : input.methodPolicy;
+  return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey), validUntil, methodPolicy };
 }

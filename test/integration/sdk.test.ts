@@ -135,7 +135,7 @@ describe("SDK on devnet", () => {
   it("refuses an account that does not report the session interface", async () => {
     const openZeppelin = await fundedAccount(5);
     expect(await codeOf(assertSessionSupport({ provider: rpcProvider(), accountAddress: openZeppelin.address }))).toBe("SESSION_NOT_SUPPORTED");
-    expect(await codeOf(addSessionKeyToContract({ account: openZeppelin, sessionPublicKey: ec.starkCurve.getStarkKey("0x5"), validUntil: 2_000_000_000, maxCalls: 1, allowedEntrypoints: [] }))).toBe("SESSION_NOT_SUPPORTED");
+    expect(await codeOf(addSessionKeyToContract({ account: openZeppelin, sessionPublicKey: ec.starkCurve.getStarkKey("0x5"), validUntil: 2_000_000_000, maxCalls: 1, allowedEntrypoints: [], allowAnyEntrypoint: true }))).toBe("SESSION_NOT_SUPPORTED");
   });
 
   it("checks inputs before touching the chain", async () => {
@@ -145,5 +145,8 @@ describe("SDK on devnet", () => {
     expect(await codeOf(addSessionKeyToContract({ ...base, sessionPublicKey: account.ownerPublicKey }))).toBe("SESSION_INVALID_KEY");
     expect(await codeOf(addSessionKeyToContract({ ...base, maxCalls: 0 }))).toBe("INVALID_INPUT");
     expect(await codeOf(addSessionKeyToContract({ ...base, allowedEntrypoints: ["not an entrypoint"] }))).toBe("INVALID_INPUT");
+    // "Everything" is a choice, never a default.
+    expect(await codeOf(addSessionKeyToContract({ ...base, allowedEntrypoints: [] }))).toBe("INVALID_INPUT");
+    expect(await codeOf(addSessionKeyToContract({ ...base, allowedEntrypoints: undefined, policy: { maxFeePerTx: 10n ** 16n } }))).toBe("INVALID_INPUT");
   });
 });
