@@ -8,11 +8,12 @@ import {
   executeTransactionWithSession,
   getOutsideExecutionCall,
   getSessionData,
+  getSetSpendingPolicyCall,
   revokeSessionKey,
   SessionError,
 } from "../sdk/index.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
-import { deploySessionAccount, formatStrk, readBuiltContract, strkBalance } from "./lib/deploy-account.ts";
+import { deploySessionAccount, formatStrk, readBuiltContract, STRK_TOKEN_ADDRESS, strkBalance } from "./lib/deploy-account.ts";
 import { startDevnet } from "./lib/devnet.ts";
 import { ConfigError, connectNetwork, env } from "./lib/network.ts";
 
@@ -77,14 +78,29 @@ async function main() {
     info(`public key: ${sessionKey.publicKey}`);
     info(`valid until: ${new Date(sessionKey.validUntil * 1000).toISOString()}`);
     info(`stored form: ${sessionKey.encryptedPrivateKey.slice(0, 72)}...`);
-    const session = { encryptedPrivateKey: sessionKey.encryptedPrivateKey, encryptKey: DEMO_PIN, validUntil: sessionKey.validUntil };
-
-    step("The owner registers it: only `increase` on any contract, at most 3 transactions");
-    const registered = await addSessionKeyToContract({ account: owner, sessionPublicKey: sessionKey.publicKey, validUntil: sessionKey.validUntil, maxCalls: 3, allowedEntrypoints: ["increase"] });
-    info(`tx ${registered.transactionHash}`);
+    step("The owner registers it once, as a policy session: only the counter's `increase` and STRK transfers to one merchant, at most 5 transactions, 0.05 STRK of fees each, 1.5 STRK spent a day");
+    const merchant = "0x4d45524348414e54"; // 'MERCHANT'
+    const registered = await addSessionKeyToContract({
+      account: owner,
+      sessionPublicKey: sessionKey.publicKey,
+      validUntil: sessionKey.validUntil,
+      maxCalls: 5,
+      policy: {
+        methods: [
+          { contractAddress: counter, entrypoint: "increase" },
+          { contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "transfer", pinned: [{ index: 0, value: merchant }] },
+        ],
+        maxFeePerTx: 5n * 10n ** 16n,
+      },
+    });
+    const limit = await owner.execute(getSetSpendingPolicyCall({ accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey, token: STRK_TOKEN_ADDRESS, maxPerCall: 10n ** 18n, maxPerWindow: 15n * 10n ** 17n, windowSeconds: 86_400 }));
+    await provider.waitForTransaction(limit.transaction_hash);
+    info(`tx ${registered.transactionHash} (policy root ${registered.methodPolicy?.root}), spending limit tx ${limit.transaction_hash}`);
+    // The dApp keeps the policy with the encrypted key: the SDK proves each call with it.
+    const session = { encryptedPrivateKey: sessionKey.encryptedPrivateKey, encryptKey: DEMO_PIN, validUntil: sessionKey.validUntil, methodPolicy: registered.methodPolicy?.serialize() ?? "" };
     let data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
-    check(data.isActive && data.remainingCalls === 3, `expected an active session with 3 calls, got ${JSON.stringify(data)}`);
-    info(`status ${data.status}, ${callsLeft(data.remainingCalls)}`);
+    check(data.isActive && data.remainingCalls === 5 && data.maxFeePerTx === 5n * 10n ** 16n, `expected an active policy session with 5 calls, got ${JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    info(`status ${data.status}, ${callsLeft(data.remainingCalls)}, fee cap ${formatStrk(data.maxFeePerTx)} STRK per transaction`);
 
     step("Send two session transactions (no wallet popup: the session key signs)");
     for (const amount of [5, 7]) {
@@ -95,12 +111,23 @@ async function main() {
     check((await counterValue()) === 12n, "the counter should read 12");
     info(`counter = ${await counterValue()}`);
 
-    step("A call outside the whitelist is refused before anything is sent");
+    step("Pay the merchant 1 STRK; paying anyone else, or more than the limit, is refused before anything is sent");
+    const pay = (to: string, amount: bigint): Call => ({ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "transfer", calldata: CallData.compile({ recipient: to, amount: { low: amount, high: 0n } }) });
+    const paid = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [pay(merchant, 10n ** 18n)] });
+    info(`paid: tx ${paid.transactionHash}, merchant holds ${formatStrk(await strkBalance(provider, merchant))} STRK`);
+    const codeOf = (promise: Promise<unknown>) => promise.then(() => "sent", (error: unknown) => (error instanceof SessionError ? error.code : String(error)));
+    const elsewhere = await codeOf(executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [pay(deployer.address, 10n ** 18n)] }));
+    check(elsewhere === "SESSION_METHOD_NOT_ALLOWED", `paying someone else should be SESSION_METHOD_NOT_ALLOWED, got ${elsewhere}`);
+    const tooMuch = await codeOf(executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [pay(merchant, 10n ** 18n)] }));
+    check(tooMuch === "SESSION_SPENDING_LIMIT_EXCEEDED", `a second 1 STRK should be SESSION_SPENDING_LIMIT_EXCEEDED, got ${tooMuch}`);
+    info(`another recipient: ${elsewhere}; past the daily limit: ${tooMuch}`);
+
+    step("A call outside the policy is refused before anything is sent");
     const refused = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [{ contractAddress: counter, entrypoint: "decrease", calldata: [1] }] }).then(
       () => undefined,
       (error: unknown) => error,
     );
-    check(refused instanceof SessionError && refused.code === "SESSION_ENTRYPOINT_NOT_ALLOWED", `expected SESSION_ENTRYPOINT_NOT_ALLOWED, got ${String(refused)}`);
+    check(refused instanceof SessionError && refused.code === "SESSION_METHOD_NOT_ALLOWED", `expected SESSION_METHOD_NOT_ALLOWED, got ${String(refused)}`);
     info(`refused: ${refused.code} (${refused.message})`);
 
     step("A relayer submits a session-signed outside execution; the account pays no fee");
