@@ -2,5 +2,6 @@
 //! remain the proof of the account's behaviour.
 mod test_session_record;
 mod test_signature;
+mod test_merkle_vectors;
 mod test_snip12;
 mod test_validate;

@@ -23,6 +23,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  deps: { neverBundle: ["starknet", /^@noble\/hashes/] },
+  deps: { neverBundle: ["starknet", /^@noble\/hashes/, "@openzeppelin/merkle-tree"] },
   plugins: [noNodeBuiltins],
 });

@@ -8,7 +8,9 @@ use starknet::account::Call;
 use starknet::storage_access::StorePacking;
 use crate::reasons;
 
-/// The leaf Argent and Cartridge use, so their policy tooling and ours agree.
+/// The leaf Argent and Cartridge use, so their policy tooling and ours agree on leaves.
+/// (Trees are built as OpenZeppelin's `SimpleMerkleTree` builds them: sorted leaves, no
+/// zero padding; Cartridge pads odd levels, so its roots differ for the same leaves.)
 pub const ALLOWED_METHOD_TYPE_HASH: felt252 = selector!(
     "\"Allowed Method\"(\"Contract Address\":\"ContractAddress\",\"selector\":\"selector\")",
 );

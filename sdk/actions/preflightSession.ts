@@ -63,6 +63,7 @@ function policyProver(view: string[], methodPolicy: MethodPolicy | undefined, ca
     // Fails before anything is signed when a call is outside the policy.
     prover.encodeCallProofs(calls.map((call) => ({ to: call.contractAddress, selector: call.selector, calldata: call.calldata })));
   } catch (error) {
+    if (error instanceof SessionError) throw error;
     throw new SessionError("SESSION_METHOD_NOT_ALLOWED", (error as Error).message, { reason: "METHOD_NOT_ALLOWED", cause: error });
   }
   return prover;

@@ -14,7 +14,8 @@
 //   empty proof). Sorting makes the root a function of the set of entries, not of their
 //   order; sorted pairs make proofs position-free, so the account only folds.
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
-import { type BigNumberish, type Calldata, CallData, hash, num, type RawArgs, selector as selectorUtils, shortString } from "starknet";
+import { POLICY_SIGNATURE_MAGIC } from "../signers/sessionSigner.ts";
+import { type BigNumberish, type Calldata, CallData, hash, num, type RawArgs, selector as selectorUtils } from "starknet";
 import { SessionError } from "../errors.ts";
 import { parseAddress } from "../utils/keys.ts";
 
@@ -27,7 +28,6 @@ export const ALLOWED_METHOD_TYPE_HASH: string = num.toHex(selectorUtils.starknet
 /** `selector!(ALLOWED_METHOD_WITH_ARGUMENTS_TYPE)` in contracts/session/policy.cairo. */
 export const ALLOWED_METHOD_WITH_ARGUMENTS_TYPE_HASH: string = num.toHex(selectorUtils.starknetKeccak(ALLOWED_METHOD_WITH_ARGUMENTS_TYPE));
 /** Leads a policy session's signature: `'SESSION_POLICY_V1'` (contracts/signature.cairo). */
-export const POLICY_SIGNATURE_MAGIC: string = shortString.encodeShortString("SESSION_POLICY_V1");
 
 const FIELD_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
 const U32_LIMIT = 2 ** 32;
@@ -107,14 +107,14 @@ export interface MethodPolicy {
   readonly root: string;
   /** The entries, normalised, in the order given. */
   readonly entries: readonly NormalizedMethodPolicyEntry[];
-  /** The leaf of an entry of this policy; throws if the entry is not in it. */
+  /** The leaf of an entry of this policy; `SESSION_METHOD_NOT_ALLOWED` if the entry is not in it. */
   leafFor(entry: MethodPolicyEntry): string;
-  /** The pins and proof of an entry of this policy; throws if the entry is not in it. */
+  /** The pins and proof of an entry of this policy; `SESSION_METHOD_NOT_ALLOWED` if the entry is not in it. */
   proofFor(entry: MethodPolicyEntry): CallProof;
   /**
    * The proof a call is sent with: a pinned entry for its (contract, selector) whose pins
    * all match its compiled calldata (the first such, in entry order), else the plain entry.
-   * Throws when neither exists.
+   * `SESSION_METHOD_NOT_ALLOWED` when neither exists; `INVALID_INPUT` for a malformed call.
    */
   proofForCall(call: MethodPolicyCall): CallProof;
   /** JSON text of the entries and root, to keep with the session; see `methodPolicyFromJSON`. */
@@ -390,10 +390,10 @@ function describeEntry(entry: NormalizedMethodPolicyEntry): string {
   return `${entry.entrypoint ?? entry.selector} on ${entry.contractAddress}${pins}`;
 }
 
-/**
- * A call or entry outside the policy. TODO: `SESSION_METHOD_NOT_ALLOWED` once sdk/errors.ts
- * has that code (the account's `METHOD_NOT_ALLOWED`); `INVALID_INPUT` until then.
- */
+/** A call or entry outside the policy: what the account would refuse as `METHOD_NOT_ALLOWED`. */
 function methodNotAllowed(message: string): SessionError {
-  return new SessionError("INVALID_INPUT", message, { details: "METHOD_NOT_ALLOWED" });
+  return new SessionError("SESSION_METHOD_NOT_ALLOWED", message);
 }
+
+/** Leads a policy session's signature (defined once, with the signer). */
+export { POLICY_SIGNATURE_MAGIC };
