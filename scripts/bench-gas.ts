@@ -7,8 +7,7 @@
 import { Account, type Call, CallData, cairo, ec, hash, OutsideExecutionVersion, outsideExecution, RpcProvider, stark } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { getAddSessionWithPolicyCall, getSetSpendingPolicyCall, type SessionPolicyInput } from "../sdk/builders/sessionCalls.ts";
-import { buildMethodPolicy, type MethodPolicyEntry } from "../sdk/policies/methods.ts";
-import { methodPolicyProver } from "../sdk/policies/prover.ts";
+import { buildMethodPolicy, type MethodPolicyEntry, methodPolicyProver } from "../sdk/policies/methods.ts";
 import { SessionSigner } from "../sdk/signers/sessionSigner.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
 import { deploySessionAccount, STRK_TOKEN_ADDRESS } from "./lib/deploy-account.ts";

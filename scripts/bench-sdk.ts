@@ -7,6 +7,7 @@ import { DevnetProvider } from "starknet-devnet";
 import { addSessionKeyToContract, createSessionKey, decryptPrivateKey, executeTransactionWithSession, SCRYPT_PARAMS, SessionSigner } from "../sdk/index.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
 import { deploySessionAccount, readBuiltContract } from "./lib/deploy-account.ts";
+import { sdkBundleSize } from "./lib/bundle-size.ts";
 import { startDevnet } from "./lib/devnet.ts";
 
 logger.setLogLevel("ERROR");
@@ -62,6 +63,7 @@ async function main() {
     decryptMs.push(await time(() => decryptPrivateKey(encrypted, "bench passphrase")));
   }
 
+  const bundle = await sdkBundleSize(["createSessionKey", "SessionSigner", "executeTransactionWithSession"]);
   await buildContracts({ quiet: true });
   const { devnet, rpcUrl, url } = await startDevnet();
   try {
@@ -101,6 +103,8 @@ async function main() {
     console.log(`| starknet.js Signer invoke signatures (tx hash + ECDSA) per second | ${median(anchorRates).toFixed(0)} |`);
     console.log(`| SessionSigner invoke signatures (same transaction) per second | ${median(sessionRates).toFixed(0)} |`);
     console.log(`| SessionSigner / starknet.js Signer | ${median(ratios).toFixed(2)}x |`);
+    console.log(`| package in a dApp bundle importing createSessionKey, SessionSigner, executeTransactionWithSession (minified / + gzip; starknet.js and noble are the dApp's) | ${(bundle.minified / 1024).toFixed(1)} KiB / ${(bundle.gzipped / 1024).toFixed(1)} KiB |`);
+    console.log(`| ... plus the Merkle-policy chunk, loaded only by policy sessions (gzip, without @openzeppelin/merkle-tree) | ${(bundle.lazyGzipped / 1024).toFixed(1)} KiB |`);
     console.log(`| createSessionKey (scrypt N=${SCRYPT_PARAMS.N} r=${SCRYPT_PARAMS.r} p=${SCRYPT_PARAMS.p} + AES-256-GCM) | ${median(createMs).toFixed(0)} ms |`);
     console.log(`| decryptPrivateKey | ${median(decryptMs).toFixed(0)} ms |`);
     console.log(`| owner Account.execute -> receipt (starknet.js) | ${median(ownerMs).toFixed(0)} ms |`);

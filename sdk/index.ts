@@ -1,5 +1,7 @@
 // Public API of the session-account SDK. Named re-exports only: the list is snapshotted
-// by a test so it never changes by accident.
+// by a test so it never changes by accident. The Merkle-policy builder is its own entry,
+// `@session-account/sdk/policies` (sdk/policies/methods.ts): a dApp without policy
+// sessions does not ship it.
 export { addSessionKeyToContract, type AddSessionKeyToContractParameters, type AddSessionKeyToContractReturnType } from "./actions/addSessionKeyToContract.ts";
 export { createSessionKey, type CreateSessionKeyParameters, type CreateSessionKeyReturnType, MAX_SESSION_DURATION_SECONDS } from "./actions/createSessionKey.ts";
 export { executeTransactionWithSession, type ExecuteTransactionWithSessionParameters, type ExecuteTransactionWithSessionReturnType } from "./actions/executeTransactionWithSession.ts";
@@ -35,17 +37,6 @@ export {
 export { endSession, type EndSessionParameters } from "./actions/endSession.ts";
 export { getSpendingPolicy, type GetSpendingPolicyParameters, type GetSpendingPolicyReturnType } from "./actions/getSpendingPolicy.ts";
 export { type ListedSession, type ListedSessionStatus, listSessions, type ListSessionsParameters, type ListSessionsReturnType } from "./actions/listSessions.ts";
-export {
-  buildMethodPolicy,
-  type CallProof,
-  encodeCallProofs,
-  type MethodPolicy,
-  type MethodPolicyEntry,
-  methodLeaf,
-  methodPolicyFromJSON,
-  policySessionSignature,
-} from "./policies/methods.ts";
-export { methodPolicyProver } from "./policies/prover.ts";
 export { revokeAllSessions, type RevokeAllSessionsParameters, type RevokeAllSessionsReturnType } from "./actions/revokeAllSessions.ts";
 export { DEFAULT_MAX_FEE, type FeeLimits, worstCaseFee } from "./utils/fees.ts";
 export { type NormalizedCall, normalizeCalls } from "./utils/calls.ts";

@@ -15,7 +15,8 @@ const noNodeBuiltins = {
 
 export default defineConfig({
   cwd: import.meta.dirname,
-  entry: ["index.ts"],
+  // The policy builder is a second entry (and the chunk the main one loads on demand).
+  entry: { index: "index.ts", policies: "policies/methods.ts" },
   format: "esm",
   platform: "neutral",
   target: "es2022",

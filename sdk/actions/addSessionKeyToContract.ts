@@ -1,7 +1,7 @@
 import type { Account } from "starknet";
 import { getAddSessionKeyCall, type GetAddSessionKeyCallParameters, getAddSessionWithPolicyCall, type SessionPolicyInput } from "../builders/sessionCalls.ts";
 import { SessionError } from "../errors.ts";
-import { buildMethodPolicy, type MethodPolicy, type MethodPolicyEntry } from "../policies/methods.ts";
+import type { MethodPolicy, MethodPolicyEntry } from "../policies/methods.ts";
 import type { FeeLimits } from "../utils/fees.ts";
 import { sendOwnerCalls } from "../utils/ownerSend.ts";
 import { assertSessionSupport } from "./supportsSessions.ts";
@@ -47,7 +47,7 @@ export async function addSessionKeyToContract({ account, maxFee, tip, policy, al
     if ((methods === undefined || methods.length === 0) && allowAnyEntrypoint !== true) {
       throw new SessionError("INVALID_INPUT", "a policy without methods lets the session call any contract's non-admin entrypoints: pass allowAnyEntrypoint: true to mean it");
     }
-    methodPolicy = methods && methods.length > 0 ? buildMethodPolicy(methods) : undefined;
+    methodPolicy = methods && methods.length > 0 ? (await import("../policies/methods.ts")).buildMethodPolicy(methods) : undefined;
     call = getAddSessionWithPolicyCall({ accountAddress: account.address, ...session, policy: { ...rest, ...(methodPolicy ? { methodsRoot: methodPolicy.root } : {}) } });
   } else {
     const entrypoints = allowedEntrypoints ?? [];

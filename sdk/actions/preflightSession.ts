@@ -1,7 +1,6 @@
 import { type ProviderInterface, num } from "starknet";
 import { errorFromReason, SessionError } from "../errors.ts";
 import type { MethodPolicy } from "../policies/methods.ts";
-import { methodPolicyProver } from "../policies/prover.ts";
 import { type CallProofEncoder, NO_METHOD_POLICY } from "../signers/sessionSigner.ts";
 import type { NormalizedCall } from "../utils/calls.ts";
 import { getSessionStatus } from "./getSessionStatus.ts";
@@ -44,11 +43,11 @@ export async function preflightSession(
   if (BigInt(registered ?? 0) !== session.validUntil) {
     throw new SessionError("SESSION_VALID_UNTIL_MISMATCH", `the session is registered until ${BigInt(registered ?? 0)}, not ${session.validUntil}`, { reason: "VALID_UNTIL_MISMATCH" });
   }
-  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy: policyProver(policyView, session.methodPolicy, calls) };
+  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy: await policyProver(policyView, session.methodPolicy, calls) };
 }
 
 /** What a policy session signs with, checked against the account's root before any signature. */
-function policyProver(view: string[], methodPolicy: MethodPolicy | undefined, calls: readonly NormalizedCall[]): CallProofEncoder | undefined {
+async function policyProver(view: string[], methodPolicy: MethodPolicy | undefined, calls: readonly NormalizedCall[]): Promise<CallProofEncoder | undefined> {
   if (BigInt(view[0] ?? 0) !== 1n) return undefined;
   const root = BigInt(view[2] ?? 0);
   if (root === 0n) return NO_METHOD_POLICY;
@@ -58,6 +57,8 @@ function policyProver(view: string[], methodPolicy: MethodPolicy | undefined, ca
   if (BigInt(methodPolicy.root) !== root) {
     throw new SessionError("SESSION_POLICY_PROOF_MISSING", `the method policy given has root ${methodPolicy.root}, the account's session ${num.toHex(root)}`, { reason: "POLICY_PROOF_MISSING" });
   }
+  // Loaded only for a policy session with methods (the Merkle code stays out of other dApps' bundles).
+  const { methodPolicyProver } = await import("../policies/methods.ts");
   const prover = methodPolicyProver(methodPolicy);
   try {
     // Fails before anything is signed when a call is outside the policy.

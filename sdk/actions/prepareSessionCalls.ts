@@ -1,6 +1,6 @@
 import { Account, type Call, hash, type ProviderInterface, type ResourceBoundsBN, stark, transaction } from "starknet";
 import { SessionError, toSessionError } from "../errors.ts";
-import { type MethodPolicy, methodPolicyFromJSON } from "../policies/methods.ts";
+import type { MethodPolicy } from "../policies/methods.ts";
 import { POLICY_SIGNATURE_MAGIC, SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
 import { type NormalizedCall, normalizeCalls } from "../utils/calls.ts";
 import { assertWithinFeeLimit, type FeeLimits, resolveFeeLimits } from "../utils/fees.ts";
@@ -55,7 +55,7 @@ export async function prepareSessionCalls({ provider, accountAddress, sessionPub
   } catch (error) {
     throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
   }
-  const session = { publicKey, validUntil: BigInt(validUntil), methodPolicy: typeof methodPolicy === "string" ? methodPolicyFromJSON(methodPolicy) : methodPolicy };
+  const session = { publicKey, validUntil: BigInt(validUntil), methodPolicy: typeof methodPolicy === "string" ? (await import("../policies/methods.ts")).methodPolicyFromJSON(methodPolicy) : methodPolicy };
   const { generation, chainId, policy } = await preflightSession(provider, accountAddress, session, normalized);
   let details: PreparedSessionCalls["details"];
   try {

@@ -14,7 +14,7 @@
 //   empty proof). Sorting makes the root a function of the set of entries, not of their
 //   order; sorted pairs make proofs position-free, so the account only folds.
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
-import { POLICY_SIGNATURE_MAGIC } from "../signers/sessionSigner.ts";
+import { type CallProofEncoder, type ContractCall, NO_METHOD_POLICY, POLICY_SIGNATURE_MAGIC } from "../signers/sessionSigner.ts";
 import { type BigNumberish, type Calldata, CallData, hash, num, type RawArgs, selector as selectorUtils } from "starknet";
 import { SessionError } from "../errors.ts";
 import { parseAddress } from "../utils/keys.ts";
@@ -24,9 +24,9 @@ export const ALLOWED_METHOD_TYPE = '"Allowed Method"("Contract Address":"Contrac
 /** The leaf type of a (contract, selector) pair with pinned calldata values. */
 export const ALLOWED_METHOD_WITH_ARGUMENTS_TYPE = '"Allowed Method With Arguments"("Contract Address":"ContractAddress","selector":"selector","Pinned Arguments":"felt*")';
 /** `selector!(ALLOWED_METHOD_TYPE)` in contracts/session/policy.cairo. */
-export const ALLOWED_METHOD_TYPE_HASH: string = num.toHex(selectorUtils.starknetKeccak(ALLOWED_METHOD_TYPE));
+export const ALLOWED_METHOD_TYPE_HASH: string = /* @__PURE__ */ num.toHex(selectorUtils.starknetKeccak(ALLOWED_METHOD_TYPE));
 /** `selector!(ALLOWED_METHOD_WITH_ARGUMENTS_TYPE)` in contracts/session/policy.cairo. */
-export const ALLOWED_METHOD_WITH_ARGUMENTS_TYPE_HASH: string = num.toHex(selectorUtils.starknetKeccak(ALLOWED_METHOD_WITH_ARGUMENTS_TYPE));
+export const ALLOWED_METHOD_WITH_ARGUMENTS_TYPE_HASH: string = /* @__PURE__ */ num.toHex(selectorUtils.starknetKeccak(ALLOWED_METHOD_WITH_ARGUMENTS_TYPE));
 /** Leads a policy session's signature: `'SESSION_POLICY_V1'` (contracts/signature.cairo). */
 
 const FIELD_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
@@ -397,3 +397,16 @@ function methodNotAllowed(message: string): SessionError {
 
 /** Leads a policy session's signature (defined once, with the signer). */
 export { POLICY_SIGNATURE_MAGIC };
+
+/**
+ * The prover a policy session's `SessionSigner` takes: one proof per call from `policy`
+ * (throws before anything is signed when a call is not in it). Without a method policy
+ * (a session whose policy has no method root), `NO_METHOD_POLICY`.
+ */
+export function methodPolicyProver(policy: MethodPolicy | undefined): CallProofEncoder {
+  if (policy === undefined) return NO_METHOD_POLICY;
+  return {
+    encodeCallProofs: (calls: readonly ContractCall[]) =>
+      encodeCallProofs(calls.map((call) => policy.proofForCall({ contractAddress: call.to, selector: call.selector, calldata: [...call.calldata] }))),
+  };
+}

@@ -2,7 +2,7 @@
 import { ec } from "starknet";
 import { decryptPrivateKey } from "../crypto/encryption.ts";
 import { SessionError } from "../errors.ts";
-import { type MethodPolicy, methodPolicyFromJSON } from "../policies/methods.ts";
+import type { MethodPolicy } from "../policies/methods.ts";
 import { parsePrivateKey } from "./keys.ts";
 
 export type SessionKeyInput = (
@@ -33,6 +33,7 @@ export async function resolveSessionKey(input: SessionKeyInput): Promise<Resolve
   } catch (error) {
     throw new SessionError("INVALID_INPUT", (error as Error).message, { cause: error });
   }
-  const methodPolicy = typeof input.methodPolicy === "string" ? methodPolicyFromJSON(input.methodPolicy) : input.methodPolicy;
+  // Loaded only for a policy session: a dApp without policies does not ship the Merkle code.
+  const methodPolicy = typeof input.methodPolicy === "string" ? (await import("../policies/methods.ts")).methodPolicyFromJSON(input.methodPolicy) : input.methodPolicy;
   return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey), validUntil, methodPolicy };
 }

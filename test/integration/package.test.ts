@@ -22,6 +22,7 @@ const STARKNET_VERSION = "10.8.0";
 const FLOW = `
 import { Account, RpcProvider } from "starknet";
 import { addSessionKeyToContract, createSessionKey, executeTransactionWithSession, getSessionData, SessionError } from "@session-account/sdk";
+import { buildMethodPolicy } from "@session-account/sdk/policies";
 
 const provider = new RpcProvider({ nodeUrl: process.env.RPC_URL });
 const accountAddress = process.env.ACCOUNT_ADDRESS;
@@ -40,7 +41,8 @@ try {
   refused = error instanceof SessionError ? error.code : "not a SessionError: " + error;
 }
 const data = await getSessionData({ provider, accountAddress, sessionPublicKey: key.publicKey });
-console.log(JSON.stringify({ resolved: import.meta.resolve("@session-account/sdk"), transactionHash: sent.transactionHash, fee: String(sent.fee), status: data.status, remainingCalls: data.remainingCalls, refused }));
+const policyRoot = buildMethodPolicy([{ contractAddress: game, entrypoint: "increase" }]).root;
+console.log(JSON.stringify({ resolved: import.meta.resolve("@session-account/sdk"), transactionHash: sent.transactionHash, fee: String(sent.fee), status: data.status, remainingCalls: data.remainingCalls, refused, policyRoot }));
 `;
 
 /**
@@ -50,10 +52,12 @@ console.log(JSON.stringify({ resolved: import.meta.resolve("@session-account/sdk
  */
 const TYPES = `
 import { createSessionKey, SessionError, type SessionErrorCode, type GetSessionDataReturnType } from "@session-account/sdk";
+import { buildMethodPolicy, type MethodPolicy } from "@session-account/sdk/policies";
+const policy: MethodPolicy = buildMethodPolicy([{ contractAddress: "0x1", entrypoint: "increase" }]);
 const created: Promise<{ publicKey: string; encryptedPrivateKey: string; validUntil: number }> = createSessionKey({ encryptKey: "eight or more" });
 const code: SessionErrorCode = new SessionError("INVALID_INPUT", "typed").code;
 const remaining = (data: GetSessionDataReturnType): number => data.remainingCalls;
-export { created, code, remaining };
+export { created, code, remaining, policy };
 `;
 
 let account: DeployedSessionAccount;
@@ -85,6 +89,8 @@ describe("the npm package", () => {
     const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, string | number>;
     expect(String(result.resolved)).toContain(join(consumer, "node_modules", "@session-account", "sdk", "dist", "index.js"));
     expect(result).toMatchObject({ status: "active", remainingCalls: 4, refused: "SESSION_ENTRYPOINT_NOT_ALLOWED" });
+    // The policy builder is the package's second entry.
+    expect(String(result.policyRoot)).toMatch(/^0x[0-9a-f]+$/);
     expect(BigInt(result.fee as string)).toBeGreaterThan(0n);
     expect(num.toHex(result.transactionHash as string)).toMatch(/^0x[0-9a-f]+$/);
     expect(await counterValue(game)).toBe(2n);

@@ -4,8 +4,7 @@
 // limit by every route, acting before the start time or faster than the rate limit.
 import { type Account, type Call, CallData, num, OutsideExecutionVersion, outsideExecution, stark } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildMethodPolicy, type MethodPolicy, type MethodPolicyEntry } from "../../sdk/policies/methods.ts";
-import { methodPolicyProver } from "../../sdk/policies/prover.ts";
+import { buildMethodPolicy, type MethodPolicy, type MethodPolicyEntry, methodPolicyProver } from "../../sdk/policies/methods.ts";
 import { getAddSessionWithPolicyCall, getSetSpendingPolicyCall, type SessionPolicyInput } from "../../sdk/builders/sessionCalls.ts";
 import { SessionSigner } from "../../sdk/signers/sessionSigner.ts";
 import {
