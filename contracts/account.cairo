@@ -107,8 +107,7 @@ pub mod SessionAccount {
                 // A policy session signs in the policy format: only then its start time
                 // and its spending.
                 if *tx_info.signature[0] == POLICY_SIGNATURE_MAGIC {
-                    self.sessions.assert_may_execute(session_key, now);
-                    return self.sessions.execute_session_calls(session_key, calls.span(), now, info.contract_address);
+                    return self.sessions.execute_policy_session(session_key, calls.span(), now, info.contract_address);
                 }
             }
             execute_calls(calls.span())
@@ -212,8 +211,8 @@ pub mod SessionAccount {
         fn execute_outside_calls(
             ref self: ContractState, scope: felt252, calls: Span<Call>, now: u64, account: ContractAddress,
         ) -> Array<Span<felt252>> {
-            if scope != OWNER_NONCE_SCOPE && self.sessions.has_policy(scope) {
-                return self.sessions.execute_session_calls(scope, calls, now, account);
+            if scope != OWNER_NONCE_SCOPE {
+                return self.sessions.execute_policy_session(scope, calls, now, account);
             }
             execute_calls(calls)
         }

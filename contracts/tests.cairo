@@ -3,5 +3,6 @@
 mod test_session_record;
 mod test_signature;
 mod test_merkle_vectors;
+mod test_policy_packing;
 mod test_snip12;
 mod test_validate;

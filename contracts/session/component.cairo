@@ -238,10 +238,23 @@ pub mod SessionComponent {
             if record.state != SessionState::Active {
                 return absent_reason(@record);
             }
-            self
-                .check_policy(
-                    session_key, @record, calls.span(), get_block_timestamp(), get_contract_address(),
-                )
+            let now = get_block_timestamp();
+            let reason = self.check_policy(session_key, @record, calls.span(), now, get_contract_address());
+            if reason != reasons::OK || !record.has_policy {
+                return reason;
+            }
+            // What a policy adds that needs no signature: its start time and rate limit.
+            // (Method proofs and the fee budget depend on what is sent.)
+            let timing = self.SessionKeys_policies.entry(session_key).timing.read();
+            if now < timing.valid_after {
+                return reasons::NOT_YET_VALID;
+            }
+            if timing.max_transactions != 0
+                && timing.window_used >= timing.max_transactions
+                && now < timing.window_start + timing.period_seconds.into() {
+                return reasons::RATE_LIMITED;
+            }
+            reasons::OK
         }
     }
 
@@ -290,6 +303,8 @@ pub mod SessionComponent {
                             period_seconds: policy.period_seconds,
                             window_start: 0,
                             window_used: 0,
+                            has_fee_budget: budget_units != 0,
+                            has_spending: false,
                         },
                         fees: PolicyFees { budget_units, spent_units: 0 },
                     },
@@ -359,6 +374,13 @@ pub mod SessionComponent {
             slot.write(SpendingPolicy { max_per_call, max_per_window, window_seconds, spent_in_window: 0, window_start: 0 });
             if !record.has_policy {
                 self.SessionKeys_records.write(session_key, SessionRecord { has_policy: true, ..record });
+                // A SNIP session given a spending policy: its other policy parts are off.
+                self.SessionKeys_policies.write(session_key, Default::default());
+            }
+            let timing_slot = self.SessionKeys_policies.entry(session_key).timing;
+            let timing = timing_slot.read();
+            if !timing.has_spending {
+                timing_slot.write(PolicyTiming { has_spending: true, ..timing });
             }
             self.emit(SpendingPolicySet { session_key, token, max_per_call, max_per_window, window_seconds });
         }
@@ -521,6 +543,10 @@ pub mod SessionComponent {
             let previous = self.SessionKeys_records.read(session_key);
             let generation = previous.generation + 1;
             let epoch = self.SessionKeys_epoch.read();
+            if previous.has_policy && !has_policy {
+                // A former policy session registered the SNIP way: nothing of its policy stays.
+                self.SessionKeys_policies.write(session_key, Default::default());
+            }
             if previous.generation == 0 {
                 // A key seen for the first time joins the list (two cells, once per key).
                 let count = self.SessionKeys_count.read();
@@ -625,19 +651,23 @@ pub mod SessionComponent {
             results
         }
 
-        /// Whether the key's session was registered with (or given) a policy.
-        fn has_policy(self: @ComponentState<TContractState>, session_key: felt252) -> bool {
-            self.SessionKeys_records.read(session_key).has_policy
-        }
-
-        /// What `__execute__` re-checks for a policy session, with the exact time that
-        /// `__validate__` did not have: its start time.
-        fn assert_may_execute(self: @ComponentState<TContractState>, session_key: felt252, now: u64) {
-            let record = self.SessionKeys_records.read(session_key);
-            if record.has_policy {
-                let valid_after = self.SessionKeys_policies.entry(session_key).timing.read().valid_after;
-                assert(now >= valid_after, reasons::NOT_YET_VALID);
+        /// `__execute__` of a session signing in the policy format: re-checks, with the exact
+        /// time `__validate__` did not have, its start time, then runs the calls — measuring
+        /// its spending if it has spending limits. (A session without a policy may sign in
+        /// that format too: its policy slot reads zero.)
+        fn execute_policy_session(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            calls: Span<Call>,
+            now: u64,
+            account: ContractAddress,
+        ) -> Array<Span<felt252>> {
+            let timing = self.SessionKeys_policies.entry(session_key).timing.read();
+            assert(now >= timing.valid_after, reasons::NOT_YET_VALID);
+            if timing.has_spending {
+                return self.execute_session_calls(session_key, calls, now, account);
             }
+            execute_calls(calls)
         }
 
         /// The key's record as it stands: a session registered before the last revoke-all
@@ -753,8 +783,8 @@ pub mod SessionComponent {
                     timing_update = Some(PolicyTiming { window_used: timing.window_used + 1, ..timing });
                 }
                 if let ValidationPath::Invoke((resource_bounds, tip)) = context.path {
+                    if timing.has_fee_budget {
                     let fees = policy.fees.read();
-                    if fees.budget_units != 0 {
                         let worst: u256 = worst_case_fee(resource_bounds, tip).into();
                         let unit: u256 = FEE_UNIT.into();
                         let needed = (worst + unit - 1) / unit;

@@ -127,8 +127,10 @@ pub struct SessionPolicyUsage {
     pub window_used: u32,
 }
 
-/// Time and rate fields of a stored policy, one slot (valid_after 0..64, max_transactions
-/// 64..96, period 96..128 | window_start 128..192, window_used 192..224).
+/// Time and rate fields of a stored policy, and which other parts the policy has, one slot
+/// (valid_after 0..64, max_transactions 64..96, period 96..128 | window_start 128..192,
+/// window_used 192..224, has_fee_budget 224, has_spending 225): the one slot every policy
+/// transaction reads, so the others are read only when the policy uses them.
 #[derive(Copy, Drop, Debug, PartialEq, Default)]
 pub struct PolicyTiming {
     pub valid_after: u64,
@@ -136,6 +138,10 @@ pub struct PolicyTiming {
     pub period_seconds: u32,
     pub window_start: u64,
     pub window_used: u32,
+    /// The fee budget slot is in use.
+    pub has_fee_budget: bool,
+    /// Some token has a spending policy: execution measures balances.
+    pub has_spending: bool,
 }
 
 /// Fee budget and spending in 10^15 FRI units, one slot (budget 0..64, spent 64..128).
@@ -157,6 +163,8 @@ const SHIFT_64: felt252 = 0x10000000000000000;
 const SHIFT_96: felt252 = 0x1000000000000000000000000;
 const SHIFT_128: felt252 = 0x100000000000000000000000000000000;
 const SHIFT_192: felt252 = 0x1000000000000000000000000000000000000000000000000;
+const SHIFT_224: felt252 = 0x100000000000000000000000000000000000000000000000000000000;
+const SHIFT_225: felt252 = 0x200000000000000000000000000000000000000000000000000000000;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
 const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
 
@@ -167,19 +175,32 @@ pub impl PolicyTimingStorePacking of StorePacking<PolicyTiming, felt252> {
             + value.period_seconds.into() * SHIFT_96
             + value.window_start.into() * SHIFT_128
             + value.window_used.into() * SHIFT_192
+            + if value.has_fee_budget {
+                SHIFT_224
+            } else {
+                0
+            }
+            + if value.has_spending {
+                SHIFT_225
+            } else {
+                0
+            }
     }
 
     fn unpack(value: felt252) -> PolicyTiming {
         let value: u256 = value.into();
         let (upper, valid_after) = DivRem::div_rem(value.low, TWO_POW_64);
         let (period_seconds, max_transactions) = DivRem::div_rem(upper, TWO_POW_32);
-        let (window_used, window_start) = DivRem::div_rem(value.high, TWO_POW_64);
+        let (upper, window_start) = DivRem::div_rem(value.high, TWO_POW_64);
+        let (flags, window_used) = DivRem::div_rem(upper, TWO_POW_32);
         PolicyTiming {
             valid_after: valid_after.try_into().unwrap(),
             max_transactions: max_transactions.try_into().unwrap(),
             period_seconds: period_seconds.try_into().unwrap(),
             window_start: window_start.try_into().unwrap(),
             window_used: window_used.try_into().unwrap(),
+            has_fee_budget: flags & 1 != 0,
+            has_spending: flags & 2 != 0,
         }
     }
 }

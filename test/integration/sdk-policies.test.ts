@@ -10,6 +10,7 @@ import {
   executeTransactionWithSession,
   getOutsideExecutionCall,
   getSessionData,
+  getSessionStatus,
   getSetSpendingPolicyCall,
   getSpendingPolicy,
   listSessions,
@@ -89,6 +90,16 @@ describe("policy sessions through the SDK", () => {
     expect(await getSpendingPolicy({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey, token })).toMatchObject({ isSet: true, maxPerWindow: 150n, spentInWindow: 100n });
     expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [pay(60n)] }))).toBe("SESSION_SPENDING_LIMIT_EXCEEDED");
     expect(await tokenBalance(token, "0x777")).toBe(100n);
+  });
+
+  it("the dry run and getSessionData tell a session that has not started yet, and the send is refused before signing", async () => {
+    const key = await createSessionKey({ encryptKey: PASSPHRASE, durationSeconds: 6 * 3_600, now: await latestBlockTime() });
+    const validAfter = (await latestBlockTime()) + 3 * 3_600;
+    const registered = await addSessionKeyToContract({ account: account.owner, sessionPublicKey: key.publicKey, validUntil: key.validUntil, maxCalls: 5, policy: { methods: [{ contractAddress: counter, entrypoint: "increase" }], validAfter } });
+    const session = { encryptedPrivateKey: key.encryptedPrivateKey, encryptKey: PASSPHRASE, validUntil: key.validUntil, methodPolicy: registered.methodPolicy! };
+    expect(await getSessionStatus({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey, calls: [increase()] })).toBe("NOT_YET_VALID");
+    expect(await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey })).toMatchObject({ status: "not_yet_valid", isActive: false, policy: { validAfter } });
+    expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_NOT_YET_VALID");
   });
 
   it("lists every session with its state, revoked ones told apart", async () => {
