@@ -97,7 +97,11 @@ async function main() {
 
     const transferSelector = hash.getSelectorFromName("transfer");
     const oneEntry = await session([transferSelector]);
-    const hundredEntries = await session([...Array.from({ length: 99 }, (_, i) => hash.getSelectorFromName(`entrypoint_${i}`)), transferSelector], "SNIP whitelist of 100 selectors");
+    const hundredSelectors = [...Array.from({ length: 99 }, (_, i) => hash.getSelectorFromName(`entrypoint_${i}`)), transferSelector];
+    const byValue = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : 1);
+    // As the SDK sends them (increasing), and in any other order (each checked for repeats).
+    const hundredEntries = await session([...hundredSelectors].sort(byValue), "SNIP whitelist of 100 selectors, in increasing order (as the SDK sends them)");
+    await session(hundredSelectors, "SNIP whitelist of 100 selectors, in any other order");
     const merkle8 = await policySession([...filler(7), strkTransfer], {}, "policy with 8 method leaves");
     const merkle1024 = await policySession([...filler(1_023), strkTransfer], {}, "policy with 1,024 method leaves");
     const pinned = await policySession([{ ...strkTransfer, pinned: [{ index: 0, value: recipient }] }]);

@@ -35,12 +35,12 @@ pub mod SessionComponent {
     pub struct Storage {
         /// Session public key -> its packed record.
         pub SessionKeys_records: Map<felt252, SessionRecord>,
-        /// poseidon(session key, selector) -> the generation that whitelisted it. A selector
-        /// is allowed when this equals the session's current generation: one map read at
-        /// any whitelist length, and entries of earlier generations are dead at once.
-        pub SessionKeys_allowed: Map<felt252, u32>,
-        /// (session key, generation, index) -> selector, for `get_allowed_entrypoints`.
-        pub SessionKeys_entrypoints: Map<(felt252, u32, u32), felt252>,
+        /// The SNIP whitelist, one cell per entry: `whitelist_key(session key, generation,
+        /// selector)` -> the next selector + 1 (1 after the last), so it is both the
+        /// membership map (one read per call, whatever the length) and the list
+        /// `get_allowed_entrypoints` walks from the head, `whitelist_key(.., 0)`. Entries
+        /// of earlier generations are unreachable at once.
+        pub SessionKeys_whitelist: Map<felt252, felt252>,
         /// Revoke-all epoch: a session is live only if registered in the current one.
         pub SessionKeys_epoch: u32,
         /// Session key -> its policy, read only for sessions registered with one.
@@ -214,11 +214,14 @@ pub mod SessionComponent {
         ) -> Array<felt252> {
             let record = self.load(session_key);
             let mut entrypoints = array![];
-            for index in 0..record.entrypoints_len {
-                entrypoints
-                    .append(
-                        self.SessionKeys_entrypoints.read((session_key, record.generation, index)),
-                    );
+            if record.entrypoints_len == 0 {
+                return entrypoints;
+            }
+            let mut next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation, 0));
+            while next != END_OF_LIST && entrypoints.len() < record.entrypoints_len {
+                let selector = next - 1;
+                entrypoints.append(selector);
+                next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation, selector));
             }
             entrypoints
         }
@@ -553,12 +556,32 @@ pub mod SessionComponent {
                 self.SessionKeys_list.write(count, session_key);
                 self.SessionKeys_count.write(count + 1);
             }
+            // One new cell per entry (each holds the next selector), plus the head. A
+            // repeated selector would corrupt the list: in increasing order (as the SDK sends
+            // them) none can repeat, and any other order is checked against what is written.
             let mut index: u32 = 0;
+            let mut previous_slot = whitelist_key(session_key, generation, 0);
+            let mut previous_selector: u256 = 0;
+            let mut increasing = true;
             for selector in allowed_entrypoints {
-                assert(!is_blocked_selector(*selector), reasons::BLOCKED_SELECTOR);
-                self.SessionKeys_allowed.write(whitelist_key(session_key, *selector), generation);
-                self.SessionKeys_entrypoints.write((session_key, generation, index), *selector);
+                let selector = *selector;
+                assert(!is_blocked_selector(selector), reasons::BLOCKED_SELECTOR);
+                // 0 is the head's place.
+                assert(selector != 0, reasons::INVALID_SESSION);
+                let slot = whitelist_key(session_key, generation, selector);
+                let value: u256 = selector.into();
+                if increasing && value > previous_selector {
+                    previous_selector = value;
+                } else {
+                    increasing = false;
+                    assert(self.SessionKeys_whitelist.read(slot) == 0, reasons::INVALID_SESSION);
+                }
+                self.SessionKeys_whitelist.write(previous_slot, selector + 1);
+                previous_slot = slot;
                 index += 1;
+            }
+            if index != 0 {
+                self.SessionKeys_whitelist.write(previous_slot, END_OF_LIST);
             }
             self
                 .SessionKeys_records
@@ -851,8 +874,8 @@ pub mod SessionComponent {
             // 6. A non-empty whitelist names every selector: one map read per call.
             if *record.entrypoints_len != 0 {
                 for call in calls {
-                    let key = whitelist_key(session_key, *call.selector);
-                    if self.SessionKeys_allowed.read(key) != *record.generation {
+                    let key = whitelist_key(session_key, *record.generation, *call.selector);
+                    if self.SessionKeys_whitelist.read(key) == 0 {
                         return reasons::ENTRYPOINT_NOT_ALLOWED;
                     }
                 }
@@ -880,6 +903,9 @@ pub mod SessionComponent {
             record
         }
     }
+
+    /// The last whitelist entry's value: no next selector.
+    const END_OF_LIST: felt252 = 1;
 
     /// Why a record that is not active holds no session.
     fn absent_reason(record: @SessionRecord) -> felt252 {

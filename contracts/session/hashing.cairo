@@ -10,10 +10,11 @@ pub fn session_message_hash(hash: felt252, generation: u32) -> felt252 {
     message
 }
 
-/// One felt per (session, selector) for the whitelist map: Poseidon of the pair (one
-/// permutation) costs a fraction of the two extra Pedersen hashes a tuple map key would.
-pub fn whitelist_key(session_key: felt252, selector: felt252) -> felt252 {
-    let (hash, _, _) = core::poseidon::hades_permutation(session_key, selector, 2);
+/// One felt per (session, registration, selector) for the whitelist map: two Poseidon
+/// permutations cost a fraction of the Pedersen hashes a tuple map key would.
+pub fn whitelist_key(session_key: felt252, generation: u32, selector: felt252) -> felt252 {
+    let (registration, _, _) = core::poseidon::hades_permutation(session_key, generation.into(), 2);
+    let (hash, _, _) = core::poseidon::hades_permutation(registration, selector, 2);
     hash
 }
 

@@ -44,7 +44,9 @@ export function getAddSessionKeyCall({ accountAddress, sessionPublicKey, validUn
   return {
     contractAddress: account,
     entrypoint: "add_or_update_session_key",
-    calldata: CallData.compile({ session_key: publicKey, valid_until: validUntil, max_calls: maxCalls, allowed_entrypoints: allowedEntrypoints.map(toSelector) }),
+    // In increasing order and without repeats: the account then stores them without
+    // checking each against the others (the cheapest registration).
+    calldata: CallData.compile({ session_key: publicKey, valid_until: validUntil, max_calls: maxCalls, allowed_entrypoints: [...new Set(allowedEntrypoints.map((entrypoint) => BigInt(toSelector(entrypoint))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((selector) => `0x${selector.toString(16)}`) }),
   };
 }
 

@@ -164,6 +164,9 @@ describe("sessions", () => {
     await expectReason(register({ maxCalls: 0 }), "INVALID_SESSION");
     await expectReason(register({ validUntil: now - 10 }), "INVALID_SESSION");
     await expectReason(register({ entrypoints: ["increase", "upgrade"] }), "BLOCKED_SELECTOR");
+    // A repeated entry (in any order) would corrupt the one-cell-per-entry list.
+    await expectReason(register({ entrypoints: ["increase", "decrease", "increase"] }), "INVALID_SESSION");
+    await expectReason(register({ entrypoints: ["0x0"] }), "INVALID_SESSION");
     expect(await sessionData(account.address, session.publicKey)).toEqual({ validUntil: 0n, maxCalls: 0n, callsUsed: 0n, entrypointsLength: 0n });
   });
 });
