@@ -768,7 +768,8 @@ pub mod SessionComponent {
                 }
                 let policy = self.SessionKeys_policies.entry(session_key);
                 let methods_root = policy.methods_root.read();
-                if methods_root != 0 {
+                // Ending itself needs no method proof: it is allowed whatever the policy.
+                if methods_root != 0 && !is_self_revocation(calls, context.account, session_key) {
                     if signature.proofs.len() != calls.len() {
                         return reasons::POLICY_PROOF_MISSING;
                     }

@@ -43,7 +43,10 @@ export async function preflightSession(
   if (BigInt(registered ?? 0) !== session.validUntil) {
     throw new SessionError("SESSION_VALID_UNTIL_MISMATCH", `the session is registered until ${BigInt(registered ?? 0)}, not ${session.validUntil}`, { reason: "VALID_UNTIL_MISMATCH" });
   }
-  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy: await policyProver(policyView, session.methodPolicy, calls) };
+  const endsItself = calls.length === 1 && calls[0]?.entrypoint === "end_session" && BigInt(calls[0].contractAddress) === BigInt(accountAddress);
+  // A session ending itself needs no method proof (the account allows it whatever the policy).
+  const policy = endsItself && BigInt(policyView[0] ?? 0) === 1n ? NO_METHOD_POLICY : await policyProver(policyView, session.methodPolicy, calls);
+  return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy };
 }
 
 /** What a policy session signs with, checked against the account's root before any signature. */

@@ -7,6 +7,7 @@ import {
   addSessionKeyToContract,
   createSessionKey,
   decryptPrivateKey,
+  endSession,
   executeTransactionWithSession,
   getOutsideExecutionCall,
   getSessionData,
@@ -100,6 +101,12 @@ describe("policy sessions through the SDK", () => {
     expect(await getSessionStatus({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey, calls: [increase()] })).toBe("NOT_YET_VALID");
     expect(await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey })).toMatchObject({ status: "not_yet_valid", isActive: false, policy: { validAfter } });
     expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_NOT_YET_VALID");
+  });
+
+  it("a policy session can end itself, though end_session is not one of its methods", async () => {
+    const { key, session } = await policySession();
+    await endSession({ provider: rpcProvider(), accountAddress: account.address, session });
+    expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey })).status).toBe("revoked");
   });
 
   it("lists every session with its state, revoked ones told apart", async () => {
