@@ -1,5 +1,7 @@
+use starknet::account::Call;
 use crate::reasons;
-use crate::session::policy::{CallProof, PinnedArgument};
+use crate::session::hashing::is_stark_public_key;
+use crate::session::policy::{CallProof, PinnedArgument, check_call, method_leaf};
 use crate::signature::{AccountSignature, POLICY_SIGNATURE_MAGIC, SessionSignature, parse_signature};
 
 #[test]
@@ -51,4 +53,25 @@ fn refuses_every_other_layout() {
     ] {
         assert_eq!(parse_signature(signature), Err(reasons::BAD_SIGNATURE_FORMAT));
     }
+}
+
+#[test]
+fn the_policy_magic_is_no_session_key() {
+    // Registration refuses it twice over: it is not a Stark public key either.
+    assert!(!is_stark_public_key(POLICY_SIGNATURE_MAGIC));
+}
+
+#[test]
+fn pins_must_be_strictly_increasing() {
+    let to: starknet::ContractAddress = 0x123.try_into().unwrap();
+    let call = Call { to, selector: selector!("transfer"), calldata: array![7, 8, 9].span() };
+    let check = |pinned: Span<PinnedArgument>| {
+        // A one-leaf tree: the root is the leaf itself, the proof empty.
+        check_call(@call, @CallProof { pinned, proof: array![].span() }, method_leaf(to, selector!("transfer"), pinned))
+    };
+    assert_eq!(check(array![PinnedArgument { index: 0, value: 7 }, PinnedArgument { index: 2, value: 9 }].span()), reasons::OK);
+    assert_eq!(check(array![PinnedArgument { index: 2, value: 9 }, PinnedArgument { index: 0, value: 7 }].span()), reasons::BAD_SIGNATURE_FORMAT);
+    assert_eq!(check(array![PinnedArgument { index: 0, value: 7 }, PinnedArgument { index: 0, value: 7 }].span()), reasons::BAD_SIGNATURE_FORMAT);
+    assert_eq!(check(array![PinnedArgument { index: 1, value: 7 }].span()), reasons::PINNED_ARGUMENT_MISMATCH);
+    assert_eq!(check(array![PinnedArgument { index: 3, value: 7 }].span()), reasons::PINNED_ARGUMENT_MISMATCH);
 }

@@ -139,6 +139,32 @@ describe("(contract, selector) Merkle policies", () => {
     await refused(withForeignProofs, [increase(otherCounter)], "METHOD_NOT_ALLOWED", mine.publicKey);
   });
 
+  it("refuses a proof count that is not one per call", async () => {
+    const session = await policySession({ methods: [{ contractAddress: counter, entrypoint: "increase" }] });
+    const proof = session.methods!.proofFor({ contractAddress: counter, entrypoint: "increase" });
+    const one = ["0x0", "0x" + proof.proof.length.toString(16), ...proof.proof];
+    const withProofs = (felts: string[]) =>
+      new StarknetAccount({ provider: rpcProvider(), address: account.address, signer: new SessionSigner({ privateKey: session.privateKey, validUntil: session.validUntil, generation: 1, accountAddress: account.address, chainId: DEVNET_CHAIN_ID, maxFee: 10n ** 40n, policy: { encodeCallProofs: () => felts } }), cairoVersion: "1" });
+    await refused(withProofs(["0x1", ...one]), [increase(), increase()], "POLICY_PROOF_MISSING", session.publicKey);
+    await refused(withProofs(["0x2", ...one, ...one]), [increase()], "POLICY_PROOF_MISSING", session.publicKey);
+  });
+
+  it("refuses a spending-limited SNIP session signing the SNIP format: spending is measured only on the policy path", async () => {
+    const keys = randomKeyPair();
+    const validUntil = (await latestBlockTime()) + 6 * 3_600;
+    await executeAndWait(account.owner, [{ contractAddress: account.address, entrypoint: "add_or_update_session_key", calldata: CallData.compile({ session_key: keys.publicKey, valid_until: validUntil, max_calls: 10, allowed_entrypoints: [] }) }]);
+    await executeAndWait(account.owner, [getSetSpendingPolicyCall({ accountAddress: account.address, sessionPublicKey: keys.publicKey, token, maxPerCall: 100n, maxPerWindow: 150n, windowSeconds: 86_400 })]);
+    await refused(sessionSignedAccount(account.address, keys.privateKey, validUntil, 1, { maxFee: 10n ** 40n }), [transfer(attacker, 500n)], "POLICY_PROOF_MISSING", keys.publicKey);
+  });
+
+  it("refuses proofs from a session that has no policy", async () => {
+    const keys = randomKeyPair();
+    const validUntil = (await latestBlockTime()) + 6 * 3_600;
+    await executeAndWait(account.owner, [{ contractAddress: account.address, entrypoint: "add_or_update_session_key", calldata: CallData.compile({ session_key: keys.publicKey, valid_until: validUntil, max_calls: 10, allowed_entrypoints: [] }) }]);
+    const signer = new StarknetAccount({ provider: rpcProvider(), address: account.address, signer: new SessionSigner({ privateKey: keys.privateKey, validUntil, generation: 1, accountAddress: account.address, chainId: DEVNET_CHAIN_ID, maxFee: 10n ** 40n, policy: { encodeCallProofs: () => ["0x1", "0x0", "0x1", "0x5"] } }), cairoVersion: "1" });
+    await refused(signer, [increase()], "BAD_SIGNATURE_FORMAT", keys.publicKey);
+  });
+
   it("refuses a policy session signing without proofs (the SNIP format)", async () => {
     const session = await policySession({ methods: [{ contractAddress: counter, entrypoint: "increase" }] });
     await refused(sessionSignedAccount(account.address, session.privateKey, session.validUntil, 1, { maxFee: 10n ** 40n }), [increase()], "POLICY_PROOF_MISSING", session.publicKey);

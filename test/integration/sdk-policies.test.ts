@@ -103,6 +103,15 @@ describe("policy sessions through the SDK", () => {
     expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_NOT_YET_VALID");
   });
 
+  it("the dry run tells a rate-limited session", async () => {
+    const key = await createSessionKey({ encryptKey: PASSPHRASE, durationSeconds: 6 * 3_600, now: await latestBlockTime() });
+    const registered = await addSessionKeyToContract({ account: account.owner, sessionPublicKey: key.publicKey, validUntil: key.validUntil, maxCalls: 5, policy: { methods: [{ contractAddress: counter, entrypoint: "increase" }], rateLimit: { maxTransactions: 1, periodSeconds: 3_600 } } });
+    const session = { encryptedPrivateKey: key.encryptedPrivateKey, encryptKey: PASSPHRASE, validUntil: key.validUntil, methodPolicy: registered.methodPolicy! };
+    await executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] });
+    expect(await getSessionStatus({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: key.publicKey, calls: [increase()] })).toBe("RATE_LIMITED");
+    expect(await codeOf(executeTransactionWithSession({ provider: rpcProvider(), accountAddress: account.address, session, calls: [increase()] }))).toBe("SESSION_RATE_LIMITED");
+  });
+
   it("a policy session can end itself, though end_session is not one of its methods", async () => {
     const { key, session } = await policySession();
     await endSession({ provider: rpcProvider(), accountAddress: account.address, session });
