@@ -2,6 +2,7 @@
 import { Account, CallData, type Call, constants, Contract, ec, num, type RpcProvider, Signer, type Signature, stark } from "starknet";
 import { expect } from "vitest";
 import { findReasonCode, type ReasonCode } from "../../sdk/reasons.ts";
+import { SessionError } from "../../sdk/errors.ts";
 import { SessionSigner, sessionMessageHash } from "../../sdk/signers/sessionSigner.ts";
 import { deploySessionAccount as deployAccount } from "../../scripts/lib/deploy-account.ts";
 import { toSelector } from "../../sdk/utils/entrypoints.ts";
@@ -160,4 +161,14 @@ export async function generousResourceBounds() {
 export async function executeWithoutEstimate(account: Account, calls: Call[]) {
   const { transaction_hash } = await account.execute(calls, { resourceBounds: await generousResourceBounds(), tip: 0n });
   return rpcProvider().waitForTransaction(transaction_hash);
+}
+
+/** The `SessionError` code an action ends in ("no error" if it succeeds; never throws). */
+export async function codeOf(action: Promise<unknown>): Promise<string> {
+  try {
+    await action;
+  } catch (error) {
+    return error instanceof SessionError ? error.code : `not a SessionError: ${String(error)}`;
+  }
+  return "no error";
 }

@@ -14,6 +14,7 @@ import {
 } from "../../sdk/index.ts";
 import {
   addSessionCall,
+  codeOf,
   DEVNET_CHAIN_ID,
   deploySessionAccount,
   type DeployedSessionAccount,
@@ -62,14 +63,6 @@ async function sessionNonceFree(sessionKey: string, nonce: string): Promise<bool
   return (await sessionAccountContract(account.address).call("is_valid_session_outside_execution_nonce", [sessionKey, nonce])) as boolean;
 }
 
-async function codeOf(action: Promise<unknown>): Promise<string> {
-  try {
-    await action;
-  } catch (error) {
-    return error instanceof SessionError ? error.code : `not a SessionError: ${String(error)}`;
-  }
-  return "no error";
-}
 
 beforeAll(async () => {
   account = await deploySessionAccount();

@@ -17,10 +17,9 @@ import {
   listSessions,
   prepareSessionCalls,
   revokeSessionKey,
-  SessionError,
   sendPreparedCalls,
 } from "../../sdk/index.ts";
-import { deploySessionAccount, type DeployedSessionAccount, executeAndWait } from "../helpers/account.ts";
+import { codeOf, deploySessionAccount, type DeployedSessionAccount, executeAndWait } from "../helpers/account.ts";
 import { fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter, deployToken, tokenBalance } from "../helpers/fixtures.ts";
 
@@ -31,14 +30,6 @@ let otherCounter: string;
 let token: string;
 const increase = (to = counter): Call => ({ contractAddress: to, entrypoint: "increase", calldata: [1] });
 
-async function codeOf(action: Promise<unknown>): Promise<string> {
-  try {
-    await action;
-  } catch (error) {
-    return error instanceof SessionError ? error.code : `not a SessionError: ${String(error)}`;
-  }
-  return "no error";
-}
 
 async function policySession(methods = [{ contractAddress: counter, entrypoint: "increase" }]) {
   const key = await createSessionKey({ encryptKey: PASSPHRASE, durationSeconds: 6 * 3_600, now: await latestBlockTime() });
