@@ -9,7 +9,7 @@ pub const FEE_UNIT: u128 = 1_000_000_000_000_000;
 
 /// The cap of a session registered through the SNIP entrypoint: 1 STRK per transaction.
 /// A session transfer costs about 0.002 STRK on devnet (its bounds, as starknet.js
-/// estimates them, a few times that); a registration of 100 entrypoints about 0.2 STRK.
+/// estimates them, a few times that); a registration of 100 entrypoints about 0.05 STRK.
 /// So honest use never meets it, while a leaked key loses at most 1 STRK per remaining
 /// call. The owner raises or lowers it with `set_session_max_fee`.
 pub const DEFAULT_MAX_FEE_UNITS: u32 = 1000;

@@ -7,7 +7,7 @@ import { SessionError } from "../errors.ts";
 /**
  * Default ceiling on what one transaction may cost at worst, in FRI: 1 STRK. A session
  * transfer costs about 0.002 STRK on devnet (its worst-case bounds about 2-3× that) and a
- * 100-entry registration about 0.2 STRK: far below. Raise it per call with `maxFee`.
+ * 100-entry registration about 0.05 STRK: far below. Raise it per call with `maxFee`.
  */
 export const DEFAULT_MAX_FEE = 10n ** 18n;
 
