@@ -875,8 +875,9 @@ pub mod SessionComponent {
             // 6. A non-empty whitelist names every selector: one map read per call.
             if *record.entrypoints_len != 0 {
                 for call in calls {
+                    // Selector 0 is the list's head, never an entry.
                     let key = whitelist_key(session_key, *record.generation, *call.selector);
-                    if self.SessionKeys_whitelist.read(key) == 0 {
+                    if *call.selector == 0 || self.SessionKeys_whitelist.read(key) == 0 {
                         return reasons::ENTRYPOINT_NOT_ALLOWED;
                     }
                 }

@@ -1,6 +1,6 @@
 // An attacker holding a session key (or a forged one): every check of the session
 // validation refuses with its own reason code, and nothing changes on chain.
-import { type Account, type Call, hash, num, selector } from "starknet";
+import { type Account, type Call, hash, num, selector, shortString } from "starknet";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   deploySessionAccount,
@@ -19,7 +19,7 @@ import {
   sessionSignedAccount,
   signHash,
 } from "../helpers/account.ts";
-import { latestBlockTime, setBlockTime } from "../helpers/devnet.ts";
+import { latestBlockTime, rpcProvider, setBlockTime } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
 import type { ReasonCode } from "../../sdk/reasons.ts";
 
@@ -101,6 +101,13 @@ describe("session rejections", () => {
   it("rejects a non-whitelisted selector, and a multicall with one forbidden call", async () => {
     await expectRefused(session.account, [decrease()], "ENTRYPOINT_NOT_ALLOWED", session.publicKey);
     await expectRefused(session.account, [increase(), decrease(), increase()], "ENTRYPOINT_NOT_ALLOWED", session.publicKey);
+  });
+
+  it("never takes selector 0 for a whitelist entry (it is the list's head)", async () => {
+    // Calls as the account sees them: (to, selector 0, no calldata). starknet.js cannot sign a
+    // raw selector, so the account's own dry run, the same routine validation runs, answers.
+    const [reason] = await rpcProvider().callContract({ contractAddress: account.address, entrypoint: "session_status", calldata: [session.publicKey, "0x1", counter, "0x0", "0x0"] });
+    expect(shortString.decodeShortString(reason ?? "0x0")).toBe("ENTRYPOINT_NOT_ALLOWED");
   });
 
   it("rejects each blocklisted selector, on any contract, even with an empty whitelist", async () => {
