@@ -3,6 +3,7 @@
 #[starknet::contract(account)]
 pub mod SessionAccount {
     use starknet::account::Call;
+    use starknet::storage::StoragePointerWriteAccess;
     use starknet::syscalls::replace_class_syscall;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait, VALIDATED, get_execution_info};
     use crate::outside_execution::component::{
@@ -107,7 +108,13 @@ pub mod SessionAccount {
                 // A policy session signs in the policy format: only then its start time
                 // and its spending.
                 if *tx_info.signature[0] == POLICY_SIGNATURE_MAGIC {
-                    return self.sessions.execute_policy_session(session_key, calls.span(), now, info.contract_address);
+                    // No outside execution may start inside a policy session's calls: it
+                    // would charge its spending to the same window the outer measurement
+                    // then overwrites.
+                    self.outside_execution.SRC9_executing.write(true);
+                    let results = self.sessions.execute_policy_session(session_key, calls.span(), now, info.contract_address);
+                    self.outside_execution.SRC9_executing.write(false);
+                    return results;
                 }
             }
             execute_calls(calls.span())
@@ -125,7 +132,13 @@ pub mod SessionAccount {
             let context = ValidationContext {
                 now: info.block_info.unbox().block_timestamp,
                 account: info.contract_address,
-                path: ValidationPath::Invoke((tx_info.resource_bounds, tx_info.tip)),
+                path: ValidationPath::Invoke(
+                    (
+                        tx_info.resource_bounds,
+                        tx_info.tip,
+                        tx_info.version == 3 || tx_info.version == QUERY_OFFSET + 3,
+                    ),
+                ),
             };
             self.validate_signature(tx_info.transaction_hash, tx_info.signature, calls.span(), context);
             VALIDATED

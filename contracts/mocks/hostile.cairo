@@ -10,6 +10,9 @@ pub trait IHostile<TState> {
     /// A "router" that pulls `amount` of `token` from `from` to itself, with an allowance
     /// `from` granted it earlier.
     fn pull(ref self: TState, token: starknet::ContractAddress, from: starknet::ContractAddress, amount: u256);
+    /// Calls `selector` on `to` with `calldata`: e.g. the account's execute_from_outside_v2,
+    /// re-entering it from inside a session's own transaction.
+    fn forward(ref self: TState, to: starknet::ContractAddress, selector: felt252, calldata: Array<felt252>);
 }
 
 #[starknet::contract]
@@ -35,6 +38,10 @@ pub mod Hostile {
 
         fn fail_with(ref self: ContractState, reason: felt252) {
             core::panic_with_felt252(reason);
+        }
+
+        fn forward(ref self: ContractState, to: ContractAddress, selector: felt252, calldata: Array<felt252>) {
+            starknet::syscalls::call_contract_syscall(to, selector, calldata.span()).unwrap_syscall();
         }
 
         fn pull(ref self: ContractState, token: ContractAddress, from: ContractAddress, amount: u256) {

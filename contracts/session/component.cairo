@@ -151,8 +151,10 @@ pub mod SessionComponent {
 
     #[derive(Copy, Drop)]
     pub enum ValidationPath {
-        /// A transaction of the account, which pays for it: its resource bounds and tip.
-        Invoke: (Span<ResourcesBounds>, u128),
+        /// A transaction of the account, which pays for it: its resource bounds, tip, and
+        /// whether it is a version 3 transaction (older ones are priced by `max_fee`, which
+        /// no cap here bounds).
+        Invoke: (Span<ResourcesBounds>, u128, bool),
         /// An outside execution: whoever submits it pays.
         OutsideExecution,
     }
@@ -562,12 +564,15 @@ pub mod SessionComponent {
             let mut index: u32 = 0;
             let mut previous_slot = whitelist_key(session_key, generation, 0);
             let mut previous_selector: u256 = 0;
+            let mut last: felt252 = 0;
             let mut increasing = true;
             for selector in allowed_entrypoints {
                 let selector = *selector;
                 assert(!is_blocked_selector(selector), reasons::BLOCKED_SELECTOR);
-                // 0 is the head's place.
-                assert(selector != 0, reasons::INVALID_SESSION);
+                // 0 is the head's place, and p - 1 + 1 would wrap to "absent"; the entry just
+                // before is the one whose cell is not written yet.
+                assert(selector != 0 && selector + 1 != 0 && selector != last, reasons::INVALID_SESSION);
+                last = selector;
                 let slot = whitelist_key(session_key, generation, selector);
                 let value: u256 = selector.into();
                 if increasing && value > previous_selector {
@@ -750,8 +755,8 @@ pub mod SessionComponent {
                 return reason;
             }
             // 7. What the account may pay for this transaction fits the session's cap.
-            if let ValidationPath::Invoke((resource_bounds, tip)) = context.path {
-                if exceeds_cap(resource_bounds, tip, record.max_fee_units) {
+            if let ValidationPath::Invoke((resource_bounds, tip, is_v3)) = context.path {
+                if !is_v3 || exceeds_cap(resource_bounds, tip, record.max_fee_units) {
                     return reasons::FEE_CAP_EXCEEDED;
                 }
             }
@@ -806,7 +811,7 @@ pub mod SessionComponent {
                     }
                     timing_update = Some(PolicyTiming { window_used: timing.window_used + 1, ..timing });
                 }
-                if let ValidationPath::Invoke((resource_bounds, tip)) = context.path {
+                if let ValidationPath::Invoke((resource_bounds, tip, _)) = context.path {
                     if timing.has_fee_budget {
                     let fees = policy.fees.read();
                         let worst: u256 = worst_case_fee(resource_bounds, tip).into();

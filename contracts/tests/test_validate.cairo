@@ -4,7 +4,9 @@
 //! cairo-test's "gas usage est." of the two accepting tests shows what a session adds.
 use starknet::account::Call;
 use starknet::syscalls::deploy_syscall;
-use starknet::testing::{set_block_timestamp, set_contract_address, set_signature, set_transaction_hash};
+use starknet::testing::{
+    set_block_timestamp, set_contract_address, set_signature, set_transaction_hash, set_version,
+};
 use crate::account::SessionAccount;
 use crate::outside_execution::component::scoped_nonce;
 use crate::session::hashing::{is_stark_public_key, session_message_hash};
@@ -41,6 +43,7 @@ fn setup() -> starknet::ContractAddress {
     let address = deploy();
     register(address, SESSION);
     set_transaction_hash(0xabc);
+    set_version(3);
     address
 }
 
@@ -154,4 +157,14 @@ fn session_hashes_match_starknet_js() {
     // starknet.js: hash.computePoseidonHash(SESSION, 7).
     assert_eq!(scoped_nonce(SESSION, 7), 0x42993bcc2744d9688ed0159c52d3155d7d11b5dfd432ff3392b40a80931880d);
     assert_eq!(scoped_nonce(0, 7), 7);
+}
+
+#[test]
+#[should_panic(expected: ('FEE_CAP_EXCEEDED', 'ENTRYPOINT_FAILED'))]
+fn refuses_a_session_transaction_of_an_older_version() {
+    // Priced by max_fee, which no session cap bounds.
+    let address = setup();
+    set_version(1);
+    set_signature(session_signature());
+    ISRC6Dispatcher { contract_address: address }.__validate__(calls());
 }

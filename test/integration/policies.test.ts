@@ -2,7 +2,7 @@
 // would: calls outside the (contract, selector) Merkle policy, a proof from another
 // session, a swapped pinned recipient, fees over the cap or the budget, spending past its
 // limit by every route, acting before the start time or faster than the rate limit.
-import { type Account, type Call, CallData, num, OutsideExecutionVersion, outsideExecution, stark } from "starknet";
+import { type Account, type Call, CallData, hash, num, OutsideExecutionVersion, outsideExecution, stark } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildMethodPolicy, type MethodPolicy, type MethodPolicyEntry, methodPolicyProver } from "../../sdk/policies/methods.ts";
 import { getAddSessionWithPolicyCall, getSetSpendingPolicyCall, type SessionPolicyInput } from "../../sdk/builders/sessionCalls.ts";
@@ -251,6 +251,19 @@ describe("spending limits", () => {
     const pull = (amount: bigint): Call => ({ contractAddress: router, entrypoint: "pull", calldata: CallData.compile({ token, from: account.address, amount: { low: amount, high: 0n } }) });
     await sent(session.attacker, [pull(100n)]);
     await reverted(session.attacker, [pull(60n)], "SPENDING_LIMIT_EXCEEDED", session.publicKey);
+  });
+
+  it("refuses an outside execution started from inside the session's own transaction, which would escape the measurement", async () => {
+    const session = await limited(100n, 150n, [...tokenMethods(), { contractAddress: router, entrypoint: "forward" }]);
+    const now = await latestBlockTime();
+    // Signed by the same key: approvals granted inside, to be pulled later.
+    const inner = await session.attacker.getOutsideTransaction({ caller: "ANY_CALLER", execute_after: now - 300, execute_before: now + 1_200 }, [approve(attacker, 100n)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const [outsideCall] = outsideExecution.buildExecuteFromOutsideCall(inner);
+    const forward: Call = { contractAddress: router, entrypoint: "forward", calldata: CallData.compile({ to: account.address, selector: hash.getSelectorFromName(outsideCall!.entrypoint), calldata: CallData.toCalldata(outsideCall!.calldata ?? []) }) };
+    const allowance = async () => BigInt((await rpcProvider().callContract({ contractAddress: token, entrypoint: "allowance", calldata: [account.address, attacker] }))[0] ?? -1);
+    const before = await allowance();
+    await reverted(session.attacker, [forward], "REENTRANT_CALL", session.publicKey);
+    expect(await allowance()).toBe(before);
   });
 
   it("holds through an outside execution", async () => {

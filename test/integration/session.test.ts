@@ -167,6 +167,8 @@ describe("sessions", () => {
     // A repeated entry (in any order) would corrupt the one-cell-per-entry list.
     await expectReason(register({ entrypoints: ["increase", "decrease", "increase"] }), "INVALID_SESSION");
     await expectReason(register({ entrypoints: ["0x0"] }), "INVALID_SESSION");
+    // A repeat right after a decrease: the previous entry's cell is not written yet.
+    await expectReason(register({ entrypoints: ["0x7", "0x3", "0x3"] }), "INVALID_SESSION");
     expect(await sessionData(account.address, session.publicKey)).toEqual({ validUntil: 0n, maxCalls: 0n, callsUsed: 0n, entrypointsLength: 0n });
   });
 });
