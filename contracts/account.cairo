@@ -108,13 +108,17 @@ pub mod SessionAccount {
                 // A policy session signs in the policy format: only then its start time
                 // and its spending.
                 if *tx_info.signature[0] == POLICY_SIGNATURE_MAGIC {
-                    // No outside execution may start inside a policy session's calls: it
-                    // would charge its spending to the same window the outer measurement
-                    // then overwrites.
-                    self.outside_execution.SRC9_executing.write(true);
-                    let results = self.sessions.execute_policy_session(session_key, calls.span(), now, info.contract_address);
-                    self.outside_execution.SRC9_executing.write(false);
-                    return results;
+                    if self.sessions.check_may_execute(session_key, now) {
+                        // While its spending is measured, no outside execution may start
+                        // inside the calls: it would charge its spending to the same
+                        // window the outer measurement then overwrites.
+                        self.outside_execution.SRC9_executing.write(true);
+                        let results = self
+                            .sessions
+                            .execute_session_calls(session_key, calls.span(), now, info.contract_address);
+                        self.outside_execution.SRC9_executing.write(false);
+                        return results;
+                    }
                 }
             }
             execute_calls(calls.span())

@@ -679,10 +679,18 @@ pub mod SessionComponent {
             results
         }
 
-        /// `__execute__` of a session signing in the policy format: re-checks, with the exact
-        /// time `__validate__` did not have, its start time, then runs the calls — measuring
-        /// its spending if it has spending limits. (A session without a policy may sign in
-        /// that format too: its policy slot reads zero.)
+        /// What execution re-checks for a session signing in the policy format, with the
+        /// exact time `__validate__` did not have: its start time. Returns whether its calls
+        /// must be measured (`execute_session_calls`: it has spending limits). (A session
+        /// without a policy may sign in that format too: its policy slot reads zero.)
+        fn check_may_execute(self: @ComponentState<TContractState>, session_key: felt252, now: u64) -> bool {
+            let timing = self.SessionKeys_policies.entry(session_key).timing.read();
+            assert(now >= timing.valid_after, reasons::NOT_YET_VALID);
+            timing.has_spending
+        }
+
+        /// Runs a policy session's calls in an outside execution: the start time, then the
+        /// calls, measured if it has spending limits.
         fn execute_policy_session(
             ref self: ComponentState<TContractState>,
             session_key: felt252,
@@ -690,9 +698,7 @@ pub mod SessionComponent {
             now: u64,
             account: ContractAddress,
         ) -> Array<Span<felt252>> {
-            let timing = self.SessionKeys_policies.entry(session_key).timing.read();
-            assert(now >= timing.valid_after, reasons::NOT_YET_VALID);
-            if timing.has_spending {
+            if self.check_may_execute(session_key, now) {
                 return self.execute_session_calls(session_key, calls, now, account);
             }
             execute_calls(calls)
