@@ -79,6 +79,11 @@ export function montMul(a: Float64Array, ao: number, b: Float64Array, bo: number
   h = Math.floor(t20 * INV_BASE); out[oo + 9] = t20 - h * BASE; out[oo + 10] = h;
 }
 
+/**
+ * out = a²·2^-264 mod p: montMul(a, a) with the symmetric columns summed once. Its
+ * reduction repeats montMul's line for line on purpose: unrolled and inline like
+ * montMul's (see there), not shared through a call taking 21 columns.
+ */
 export function montSqr(a: Float64Array, ao: number, out: Float64Array, oo: number): void {
   const a0 = a[ao]!, a1 = a[ao + 1]!, a2 = a[ao + 2]!, a3 = a[ao + 3]!, a4 = a[ao + 4]!, a5 = a[ao + 5]!, a6 = a[ao + 6]!, a7 = a[ao + 7]!, a8 = a[ao + 8]!, a9 = a[ao + 9]!, a10 = a[ao + 10]!;
   // Column k holds the sum of a_i·a_j over i + j = k (cross terms once, doubled).

@@ -6,7 +6,7 @@ import { SessionError } from "../../sdk/errors.ts";
 import { SessionSigner, sessionMessageHash } from "../../sdk/signers/sessionSigner.ts";
 import { deploySessionAccount as deployAccount } from "../../scripts/lib/deploy-account.ts";
 import { toSelector } from "../../sdk/utils/entrypoints.ts";
-import { builtContract, devnetProvider, fundedAccount, rpcProvider } from "./devnet.ts";
+import { builtContract, devnetProvider, fundedAccount, latestBlockTime, rpcProvider } from "./devnet.ts";
 
 
 export interface DeployedSessionAccount {
@@ -171,4 +171,10 @@ export async function codeOf(action: Promise<unknown>): Promise<string> {
     return error instanceof SessionError ? error.code : `not a SessionError: ${String(error)}`;
   }
   return "no error";
+}
+
+/** An outside execution's options: any caller, open from 5 minutes ago to `seconds` from now (chain time). */
+export async function outsideWindow(seconds = 1_200) {
+  const now = await latestBlockTime();
+  return { caller: "ANY_CALLER", execute_after: now - 300, execute_before: now + seconds };
 }

@@ -28,6 +28,7 @@ import {
   sessionAccountContract,
   sessionData,
   sessionSignedAccount,
+  outsideWindow,
 } from "../helpers/account.ts";
 import { devnetUrl, fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter, deployHostile } from "../helpers/fixtures.ts";
@@ -39,10 +40,6 @@ let counter: string;
 let hostile: string;
 const increase = (amount = 1): Call => ({ contractAddress: counter, entrypoint: "increase", calldata: [amount] });
 
-async function window(seconds = 1_200) {
-  const now = await latestBlockTime();
-  return { caller: "ANY_CALLER", execute_after: now - 300, execute_before: now + seconds };
-}
 
 function relay(transaction: OutsideTransaction): Call[] {
   return outsideExecution.buildExecuteFromOutsideCall(transaction);
@@ -86,12 +83,12 @@ describe("only the protocol runs validation", () => {
 describe("outside-execution nonces are per signer", () => {
   it("lets neither a session burn the owner's nonce nor one session another's", async () => {
     const nonce = stark.randomAddress();
-    const ownerSigned = await account.owner.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, nonce);
+    const ownerSigned = await account.owner.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, nonce);
     // A session key that saw it (mempool, relayer API) submits its own with that nonce first.
     const first = await newSession();
     const second = await newSession();
-    await executeAndWait(relayer, relay(await first.signer.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, nonce)));
-    await executeAndWait(relayer, relay(await second.signer.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, nonce)));
+    await executeAndWait(relayer, relay(await first.signer.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, nonce)));
+    await executeAndWait(relayer, relay(await second.signer.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, nonce)));
     expect(await sessionNonceFree(first.publicKey, nonce)).toBe(false);
     expect(await sessionNonceFree(second.publicKey, nonce)).toBe(false);
     expect(await ownerNonceFree(nonce)).toBe(true);
@@ -104,7 +101,7 @@ describe("outside-execution nonces are per signer", () => {
 
   it("still refuses a session's replay of its own nonce", async () => {
     const session = await newSession();
-    const transaction = await session.signer.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const transaction = await session.signer.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
     await executeAndWait(relayer, relay(transaction));
     const before = { counter: await counterValue(counter), session: await sessionData(account.address, session.publicKey) };
     await expectReason(relayer.executeFromOutside(transaction), "NONCE_USED");
@@ -116,7 +113,7 @@ describe("outside-execution nonces are per signer", () => {
 describe("signatures die with their registration", () => {
   it("refuses an outside execution signed before a revocation, after the key is registered again", async () => {
     const session = await newSession();
-    const signed = await session.signer.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const signed = await session.signer.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
     await executeAndWait(account.owner, [{ contractAddress: account.address, entrypoint: "revoke_session_key", calldata: [session.publicKey] }]);
     await registerSession(account, { publicKey: session.publicKey, validUntil: session.validUntil, maxCalls: 10, entrypoints: ["increase"] });
     expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: session.publicKey })).generation).toBe(3);
@@ -126,13 +123,13 @@ describe("signatures die with their registration", () => {
     expect(await sessionNonceFree(session.publicKey, num.toHex(signed.outsideExecution.nonce))).toBe(true);
     expect((await sessionData(account.address, session.publicKey)).callsUsed).toBe(0n);
     // A signer under the new registration works.
-    await executeAndWait(relayer, relay(await sessionSignedAccount(account.address, session.privateKey, session.validUntil, 3).getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress())));
+    await executeAndWait(relayer, relay(await sessionSignedAccount(account.address, session.privateKey, session.validUntil, 3).getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress())));
     expect(await counterValue(counter)).toBe(before + 1n);
   });
 
   it("refuses signatures made before an update, direct or relayed", async () => {
     const session = await newSession();
-    const signed = await session.signer.getOutsideTransaction(await window(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const signed = await session.signer.getOutsideTransaction(await outsideWindow(), [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
     await registerSession(account, { publicKey: session.publicKey, validUntil: session.validUntil, maxCalls: 20, entrypoints: ["increase"] });
     const before = { counter: await counterValue(counter), nonce: await nonceOf(account.address), session: await sessionData(account.address, session.publicKey) };
     await expectReason(relayer.executeFromOutside(signed), "INVALID_SIGNATURE");
@@ -163,7 +160,7 @@ describe("registration", () => {
 
 describe("caller 0 is not 'any caller'", () => {
   it("refuses an execution naming caller 0, whoever submits it", async () => {
-    const transaction = await account.owner.getOutsideTransaction({ ...(await window()), caller: "0x0" }, [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const transaction = await account.owner.getOutsideTransaction({ ...(await outsideWindow()), caller: "0x0" }, [increase(1)], OutsideExecutionVersion.V2, stark.randomAddress());
     const before = await counterValue(counter);
     await expectReason(relayer.executeFromOutside(transaction), "INVALID_CALLER");
     expect(await counterValue(counter)).toBe(before);

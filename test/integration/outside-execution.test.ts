@@ -14,6 +14,7 @@ import {
   sessionAccountContract,
   sessionData,
   sessionSignedAccount,
+  outsideWindow,
 } from "../helpers/account.ts";
 import { fundedAccount, increaseBlockTime, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
@@ -25,10 +26,6 @@ let counter: string;
 const increase = (amount = 1): Call => ({ contractAddress: counter, entrypoint: "increase", calldata: [amount] });
 const decrease = (amount = 1): Call => ({ contractAddress: counter, entrypoint: "decrease", calldata: [amount] });
 
-async function window(seconds = 1_200) {
-  const now = await latestBlockTime();
-  return { caller: "ANY_CALLER", execute_after: now - 300, execute_before: now + seconds };
-}
 
 function outside(signer: Account, calls: Call[], options: { caller: string; execute_after: number; execute_before: number }, nonce = stark.randomAddress()) {
   return signer.getOutsideTransaction(options, calls, OutsideExecutionVersion.V2, nonce);
@@ -53,7 +50,7 @@ beforeAll(async () => {
 
 describe("outside execution (SNIP-9 V2)", () => {
   it("runs an owner-signed execution relayed by another account, which pays the fee", async () => {
-    const transaction = await outside(account.owner, [increase(3), decrease(1)], await window());
+    const transaction = await outside(account.owner, [increase(3), decrease(1)], await outsideWindow());
     const before = await counterValue(counter);
     const accountNonce = await nonceOf(account.address);
     await executeAndWait(relayer, relay(transaction));
@@ -64,7 +61,7 @@ describe("outside execution (SNIP-9 V2)", () => {
 
   it("runs a session-signed execution, consuming one session call for the whole execution", async () => {
     const session = await newSession();
-    const transaction = await outside(session.signer, [increase(1), increase(2)], await window());
+    const transaction = await outside(session.signer, [increase(1), increase(2)], await outsideWindow());
     expect(transaction.signature).toHaveLength(4);
     const before = await counterValue(counter);
     await relayer.executeFromOutside(transaction).then(({ transaction_hash }) => relayer.provider.waitForTransaction(transaction_hash));
@@ -73,7 +70,7 @@ describe("outside execution (SNIP-9 V2)", () => {
   });
 
   it("refuses a replayed nonce", async () => {
-    const transaction = await outside(account.owner, [increase()], await window());
+    const transaction = await outside(account.owner, [increase()], await outsideWindow());
     await executeAndWait(relayer, relay(transaction));
     const before = await counterValue(counter);
     await expectReason(relayer.executeFromOutside(transaction), "NONCE_USED");
@@ -82,7 +79,7 @@ describe("outside execution (SNIP-9 V2)", () => {
 
   it("refuses a caller other than the one named, and accepts the named one", async () => {
     const other = await fundedAccount(3);
-    const transaction = await outside(account.owner, [increase()], { ...(await window()), caller: other.address });
+    const transaction = await outside(account.owner, [increase()], { ...(await outsideWindow()), caller: other.address });
     const before = await counterValue(counter);
     await expectReason(relayer.executeFromOutside(transaction), "INVALID_CALLER");
     expect(await counterValue(counter)).toBe(before);
@@ -147,7 +144,7 @@ describe("outside execution (SNIP-9 V2)", () => {
       [[{ contractAddress: counter, entrypoint: "upgrade", calldata: [] }], "BLOCKED_SELECTOR"],
     ];
     for (const [calls, reason] of cases) {
-      const transaction = await outside(session.signer, calls, await window());
+      const transaction = await outside(session.signer, calls, await outsideWindow());
       await expectReason(relayer.executeFromOutside(transaction), reason);
     }
     expect(await counterValue(counter)).toBe(before);
@@ -159,8 +156,8 @@ describe("outside execution (SNIP-9 V2)", () => {
     const validUntil = (await latestBlockTime()) + 6 * 3_600;
     await registerSession(account, { publicKey: keys.publicKey, validUntil, maxCalls: 1, entrypoints: ["increase"] });
     const signer = sessionSignedAccount(account.address, keys.privateKey, validUntil);
-    await executeAndWait(relayer, relay(await outside(signer, [increase()], await window())));
-    const second = await outside(signer, [increase()], await window());
+    await executeAndWait(relayer, relay(await outside(signer, [increase()], await outsideWindow())));
+    const second = await outside(signer, [increase()], await outsideWindow());
     await expectReason(relayer.executeFromOutside(second), "MAX_CALLS_EXCEEDED");
     expect((await sessionData(account.address, keys.publicKey)).callsUsed).toBe(1n);
     expect(await sessionAccountContract(account.address).call("is_valid_session_outside_execution_nonce", [keys.publicKey, second.outsideExecution.nonce])).toBe(true);
@@ -168,18 +165,18 @@ describe("outside execution (SNIP-9 V2)", () => {
 
   it("refuses a signature by a key that is neither the owner nor a session", async () => {
     const intruder = sessionSignedAccount(account.address, randomKeyPair().privateKey, (await latestBlockTime()) + 3_600);
-    await expectReason(relayer.executeFromOutside(await outside(intruder, [increase()], await window())), "NOT_REGISTERED");
+    await expectReason(relayer.executeFromOutside(await outside(intruder, [increase()], await outsideWindow())), "NOT_REGISTERED");
     const session = await newSession();
-    const transaction = await outside(session.signer, [increase()], await window());
+    const transaction = await outside(session.signer, [increase()], await outsideWindow());
     // Swap the calls after signing: the SNIP-12 hash no longer matches.
     const tampered: OutsideTransaction = { ...transaction, outsideExecution: { ...transaction.outsideExecution, calls: [{ ...transaction.outsideExecution.calls[0]!, calldata: ["0x64"] }] } };
     await expectReason(relayer.executeFromOutside(tampered), "INVALID_SIGNATURE");
   });
 
   it("refuses re-entering execute_from_outside_v2 from inside an outside execution", async () => {
-    const inner = await outside(account.owner, [increase()], await window());
+    const inner = await outside(account.owner, [increase()], await outsideWindow());
     const [innerCall] = relay(inner);
-    const outer = await outside(account.owner, [innerCall!], await window());
+    const outer = await outside(account.owner, [innerCall!], await outsideWindow());
     const before = await counterValue(counter);
     await expectReason(relayer.executeFromOutside(outer), "REENTRANT_CALL");
     expect(await counterValue(counter)).toBe(before);

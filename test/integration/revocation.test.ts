@@ -15,6 +15,7 @@ import {
   sessionAccountContract,
   sessionData,
   sessionSignedAccount,
+  outsideWindow,
 } from "../helpers/account.ts";
 import { fundedAccount, latestBlockTime, rpcProvider } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
@@ -35,10 +36,6 @@ async function status(sessionKey: string) {
   return (await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: sessionKey })).status;
 }
 
-async function window() {
-  const now = await latestBlockTime();
-  return { caller: "ANY_CALLER", execute_after: now - 300, execute_before: now + 1_200 };
-}
 
 async function refusedWithoutTrace(send: () => Promise<unknown>, reason: "REVOKED" | "SELF_CALL" | "BLOCKED_SELECTOR", sessionKey: string) {
   const before = { nonce: await nonceOf(account.address), session: await sessionData(account.address, sessionKey), counter: await counterValue(counter) };
@@ -62,7 +59,7 @@ describe("revoke-all", () => {
       await refusedWithoutTrace(async () => session.signer.execute([increase()], { resourceBounds: await generousResourceBounds(), tip: 0n }), "REVOKED", session.publicKey);
     }
     const relayer = await fundedAccount(2);
-    const relayed = await sessions[0]!.signer.getOutsideTransaction(await window(), [increase()], OutsideExecutionVersion.V2, stark.randomAddress());
+    const relayed = await sessions[0]!.signer.getOutsideTransaction(await outsideWindow(), [increase()], OutsideExecutionVersion.V2, stark.randomAddress());
     await expectReason(relayer.executeFromOutside(relayed), "REVOKED");
 
     // O(1): with twenty more sessions live, a revoke-all costs the same L2 gas as with none.
@@ -107,7 +104,7 @@ describe("self-revocation", () => {
   it("works through an outside execution too, the relayer paying", async () => {
     const session = await newSession();
     const relayer = await fundedAccount(2);
-    const transaction = await session.signer.getOutsideTransaction(await window(), [endSessionCall(session.publicKey)], OutsideExecutionVersion.V2, stark.randomAddress());
+    const transaction = await session.signer.getOutsideTransaction(await outsideWindow(), [endSessionCall(session.publicKey)], OutsideExecutionVersion.V2, stark.randomAddress());
     await executeAndWait(relayer, outsideExecution.buildExecuteFromOutsideCall(transaction));
     expect(await status(session.publicKey)).toBe("revoked");
   });
