@@ -1,0 +1,51 @@
+// Fee estimates of invoke transactions from any sender, with the sender's validation
+// skipped: the relayer estimates a user's calls as if the user sent them (at build, before
+// any signature exists) and its own relayed transaction before signing it.
+import { type Call, CallData, hash, num, type ResourceBoundsBN, type RpcProvider, stark, TransactionType } from "starknet";
+import type { ContractCall } from "../paymaster/params.ts";
+
+export interface Estimate {
+  /** What the node expects the transaction to cost, in FRI. */
+  overallFeeFri: bigint;
+  /** Bounds with starknet.js's default overhead: what a transaction signed with them may cost at most. */
+  resourceBounds: ResourceBoundsBN;
+  maxFeeFri: bigint;
+}
+
+export function maxFeeOf(bounds: ResourceBoundsBN): bigint {
+  return Object.values(bounds).reduce((sum, { max_amount, max_price_per_unit }) => sum + BigInt(max_amount) * BigInt(max_price_per_unit), 0n);
+}
+
+/** A call given by entrypoint name, as selector and compiled calldata. */
+export function toContractCall(call: Call): ContractCall {
+  return { to: num.toHex64(call.contractAddress), selector: hash.getSelectorFromName(call.entrypoint), calldata: CallData.toHex(call.calldata ?? []) };
+}
+
+/** `__execute__`'s calldata for Cairo 1 accounts: the calls' count, then each call. */
+function executeCalldata(calls: ContractCall[]): string[] {
+  return [num.toHex(calls.length), ...calls.flatMap((call) => [call.to, call.selector, num.toHex(call.calldata.length), ...call.calldata])];
+}
+
+/** Throws the node's error when the calls would revert. */
+export async function estimateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate> {
+  const nonce = await provider.getNonceForAddress(sender, "pre_confirmed");
+  const [estimate] = await provider.getEstimateFeeBulk(
+    [{ type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3", ...stark.v3Details({}) }],
+    { blockIdentifier: "pre_confirmed", skipValidate: true },
+  );
+  if (!estimate) throw new Error("the node returned no estimate");
+  return { overallFeeFri: BigInt(estimate.overall_fee), resourceBounds: estimate.resourceBounds, maxFeeFri: maxFeeOf(estimate.resourceBounds) };
+}
+
+/**
+ * The text of a node error for failure attribution and for the client: the node's own
+ * code, message and data (an RpcError's message also repeats the whole request).
+ */
+export function errorText(error: unknown): string {
+  const { message, baseError } = (error ?? {}) as { message?: string; baseError?: { code?: number; message?: string; data?: unknown } };
+  if (baseError && typeof baseError.code === "number") {
+    const data = baseError.data === undefined ? "" : `: ${typeof baseError.data === "string" ? baseError.data : JSON.stringify(baseError.data)}`;
+    return `${baseError.code}: ${baseError.message ?? ""}${data}`;
+  }
+  return message ?? String(error);
+}

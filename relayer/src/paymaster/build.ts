@@ -1,0 +1,101 @@
+// paymaster_buildTransaction: checks the request, estimates the user's calls, and returns
+// the SNIP-9 V2 outside execution to sign (in default mode with the fee transfer
+// appended). Every build is recorded: execute relays only typed data built here.
+import { num, stark } from "starknet";
+import { estimateInvoke, errorText } from "../chain/estimate.ts";
+import { chainNow, type RelayerContext } from "../context.ts";
+import { paymasterError } from "../rpc/errors.ts";
+import type { RequestContext } from "../rpc/jsonRpc.ts";
+import { assertTargetsAllowed, resolveAccess } from "./access.ts";
+import { checkUserAccount } from "./accountSupport.ts";
+import { attributeFailure } from "./failures.ts";
+import { ANY_CALLER, feeTransfer, messageHashOf, type StoredOutsideExecution, typedDataOf } from "./outsideExecution.ts";
+import { address, calls as readCalls, type ExecutionParameters, namedParams, object, type TimeBounds } from "./params.ts";
+import { findGasToken, friToToken } from "./tokens.ts";
+
+/**
+ * What wrapping the calls in a relayed outside execution adds to their own estimate (the
+ * relayer's transaction, the signature check, the nonce record), in L2 gas. bench:relayer
+ * measures it; MAX_AMOUNT_TOO_LOW at execute catches an estimate that fell short.
+ */
+export const RELAY_OVERHEAD_L2_GAS = 1_200_000n;
+/** Suggested maximum = estimate × 3/2, the overhead starknet.js itself puts on estimates. */
+const SUGGESTED_NUMERATOR = 3n;
+const SUGGESTED_DENOMINATOR = 2n;
+
+export function windowOf(context: RelayerContext, now: number, requested: TimeBounds | undefined): { executeAfter: number; executeBefore: number } {
+  if (!requested) return { executeAfter: now - 60, executeBefore: now + context.config.defaultWindowSeconds };
+  const { executeAfter, executeBefore } = requested;
+  if (executeAfter >= executeBefore) throw paymasterError("INVALID_TIME_BOUNDS", "execute_after must be before execute_before");
+  if (executeBefore <= now + 30) throw paymasterError("INVALID_TIME_BOUNDS", `execute_before ${executeBefore} leaves no time to relay (chain time ${now})`);
+  if (executeBefore > now + context.config.maxWindowSeconds) throw paymasterError("INVALID_TIME_BOUNDS", `execute_before is more than ${context.config.maxWindowSeconds} s away`);
+  return { executeAfter, executeBefore };
+}
+
+function hex(value: bigint): string {
+  return num.toHex(value);
+}
+
+export async function buildTransaction(context: RelayerContext, params: unknown, request: RequestContext) {
+  const { transaction, parameters } = namedParams(params);
+  const invoke = object(transaction.invoke, "transaction.invoke");
+  const userAddress = address(invoke.user_address, "transaction.invoke.user_address");
+  const userCalls = readCalls(invoke.calls, "transaction.invoke.calls");
+  const key = await resolveAccess(context, request, parameters.feeMode);
+  if (parameters.feeMode.mode === "sponsored" && key) assertTargetsAllowed(key, userCalls);
+  const token = parameters.feeMode.mode === "default" ? findGasToken(context.config.gasTokens, parameters.feeMode.gasToken) : undefined;
+  await checkUserAccount(context, userAddress);
+  const now = await chainNow(context);
+  const window = windowOf(context, now, parameters.timeBounds);
+
+  // The calls as the user's own transaction (validation skipped: nothing is signed yet),
+  // with the fee transfer when the user pays: a call that would fail is refused here.
+  const estimatedCalls = token ? [...userCalls, feeTransfer(token.address, context.config.feeRecipient, 0n)] : userCalls;
+  let estimate;
+  try {
+    estimate = await estimateInvoke(context.provider, userAddress, estimatedCalls);
+  } catch (error) {
+    const failure = attributeFailure(error, userAddress);
+    throw paymasterError("TRANSACTION_EXECUTION_ERROR", { execution_error: errorText(error), ...(failure.contract ? { contract_address: failure.contract } : {}) });
+  }
+  const l2GasPrice = BigInt(estimate.resourceBounds.l2_gas.max_price_per_unit);
+  const estimatedFri = estimate.overallFeeFri + RELAY_OVERHEAD_L2_GAS * l2GasPrice;
+  const suggestedFri = (estimatedFri * SUGGESTED_NUMERATOR + SUGGESTED_DENOMINATOR - 1n) / SUGGESTED_DENOMINATOR;
+  if (suggestedFri > context.config.maxFeePerTransactionFri) {
+    throw paymasterError("TRANSACTION_EXECUTION_ERROR", { execution_error: `the relayed transaction may cost ${suggestedFri} FRI, above this relayer's limit of ${context.config.maxFeePerTransactionFri} FRI` });
+  }
+  const feeAmount = token ? friToToken(suggestedFri, token) : undefined;
+
+  const execution: StoredOutsideExecution = {
+    caller: ANY_CALLER,
+    nonce: stark.randomAddress(),
+    execute_after: window.executeAfter,
+    execute_before: window.executeBefore,
+    calls: token && feeAmount !== undefined ? [...userCalls, feeTransfer(token.address, context.config.feeRecipient, feeAmount)] : userCalls,
+  };
+  const typedData = typedDataOf(context.chainId, execution);
+  await context.db.query(
+    "INSERT INTO builds (user_address, message_hash, api_key_id, fee_mode, gas_token, fee_amount, outside_execution, execute_before) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [userAddress, messageHashOf(typedData, userAddress), key?.id ?? null, parameters.feeMode.mode, token?.address ?? null, feeAmount?.toString() ?? null, JSON.stringify(execution), window.executeBefore],
+  );
+  return {
+    type: "invoke",
+    typed_data: typedData,
+    parameters: echoParameters(parameters, window),
+    fee: {
+      gas_token_price_in_strk: hex(token?.priceInStrk ?? 10n ** 18n),
+      estimated_fee_in_strk: hex(estimatedFri),
+      estimated_fee_in_gas_token: hex(token ? friToToken(estimatedFri, token) : estimatedFri),
+      suggested_max_fee_in_strk: hex(suggestedFri),
+      suggested_max_fee_in_gas_token: hex(feeAmount ?? suggestedFri),
+    },
+  };
+}
+
+function echoParameters(parameters: ExecutionParameters, window: { executeAfter: number; executeBefore: number }) {
+  return {
+    version: "0x1",
+    fee_mode: parameters.feeMode.mode === "sponsored" ? { mode: "sponsored" } : { mode: "default", gas_token: parameters.feeMode.gasToken },
+    time_bounds: { execute_after: window.executeAfter, execute_before: window.executeBefore },
+  };
+}

@@ -1,0 +1,125 @@
+// paymaster_executeTransaction: relays a typed data this relayer built, signed by the
+// user, after checking everything it would otherwise pay for: the typed data is the one
+// built (for this account, unexecuted, in its window), the relayed transaction succeeds
+// in an estimate with the user's signature (which the account verifies), the fee is
+// covered, and the sponsor's budget has room. Only then is anything reserved or sent.
+import { num, stark } from "starknet";
+import { estimateInvoke, toContractCall } from "../chain/estimate.ts";
+import { submit } from "../chain/submitter.ts";
+import { chainNow, type RelayerContext } from "../context.ts";
+import { invalidParams, paymasterError, policyRefusal } from "../rpc/errors.ts";
+import type { RequestContext } from "../rpc/jsonRpc.ts";
+import { getApiKey } from "../sponsor/apiKeys.ts";
+import { release, reserve } from "../sponsor/budgets.ts";
+import { resolveAccess } from "./access.ts";
+import { relayedFailureError } from "./failures.ts";
+import { messageHashOf, relayedCall, type StoredOutsideExecution } from "./outsideExecution.ts";
+import { address, felts, MAX_SIGNATURE, namedParams, object } from "./params.ts";
+import { findGasToken, friToToken } from "./tokens.ts";
+
+/** An execution must still have this long to go when it is sent. */
+const INCLUSION_MARGIN_SECONDS = 10;
+
+interface BuildRow {
+  api_key_id: string | null;
+  fee_mode: "sponsored" | "default";
+  gas_token: string | null;
+  fee_amount: string | null;
+  outside_execution: StoredOutsideExecution;
+  tracking_id: string | null;
+}
+
+export async function executeTransaction(context: RelayerContext, params: unknown, request: RequestContext) {
+  if (context.shuttingDown()) throw policyRefusal("SHUTTING_DOWN", "this relayer process is stopping; send the request again (to another process)", 503);
+  const { transaction, parameters } = namedParams(params);
+  const invoke = object(transaction.invoke, "transaction.invoke");
+  const userAddress = address(invoke.user_address, "transaction.invoke.user_address");
+  const signature = felts(invoke.signature, "transaction.invoke.signature", MAX_SIGNATURE);
+  if (signature.length === 0) throw paymasterError("INVALID_SIGNATURE", "the signature is empty");
+  const key = await resolveAccess(context, request, parameters.feeMode);
+
+  let messageHash: string;
+  try {
+    messageHash = messageHashOf(object(invoke.typed_data, "transaction.invoke.typed_data") as never, userAddress);
+  } catch (error) {
+    throw paymasterError("INVALID_SIGNATURE", `the typed data cannot be hashed: ${(error as Error).message}`);
+  }
+  const { rows } = await context.db.query<BuildRow>("SELECT api_key_id, fee_mode, gas_token, fee_amount, outside_execution, tracking_id FROM builds WHERE user_address = $1 AND message_hash = $2", [userAddress, messageHash]);
+  const build = rows[0];
+  // Altered after it was built, built for another account, or never built here: the
+  // signature then signs something this relayer never agreed to pay for.
+  if (!build) throw paymasterError("INVALID_SIGNATURE", "the typed data is not one this paymaster built for this account (altered, or built elsewhere)");
+  if (build.tracking_id) throw alreadyExecuted(build.tracking_id);
+  if (parameters.feeMode.mode !== build.fee_mode || (parameters.feeMode.mode === "default" && BigInt(parameters.feeMode.gasToken) !== BigInt(build.gas_token ?? 0))) {
+    throw invalidParams("parameters.fee_mode differs from the one the typed data was built with");
+  }
+  if (build.api_key_id && build.api_key_id !== key?.id) throw policyRefusal("API_KEY_MISMATCH", "this typed data was built under another API key");
+  const sponsor = build.fee_mode === "sponsored" && build.api_key_id ? await getApiKey(context.db, build.api_key_id) : undefined;
+  if (build.fee_mode === "sponsored" && !sponsor) throw policyRefusal("API_KEY_INVALID", "the API key this typed data was built under was revoked");
+
+  const execution = build.outside_execution;
+  const now = await chainNow(context);
+  if (execution.execute_before <= now + INCLUSION_MARGIN_SECONDS) throw paymasterError("INVALID_TIME_BOUNDS", `the execution window closed at ${execution.execute_before} (chain time ${now})`);
+  if (execution.execute_after >= now) throw paymasterError("INVALID_TIME_BOUNDS", `the execution window opens at ${execution.execute_after} (chain time ${now})`);
+
+  // The estimate runs the account's execute_from_outside_v2 with the user's signature:
+  // a bad signature, a used nonce or a session's refusal all fail here, before any cost.
+  const call = relayedCall(userAddress, execution, signature);
+  let estimate;
+  try {
+    estimate = await estimateInvoke(context.provider, context.pool.anyAddress(), [toContractCall(call)]);
+  } catch (error) {
+    throw relayedFailureError(error, userAddress);
+  }
+  if (estimate.maxFeeFri > context.config.maxFeePerTransactionFri) {
+    throw policyRefusal("FEE_TOO_HIGH", `the relayed transaction may cost ${estimate.maxFeeFri} FRI, above this relayer's limit of ${context.config.maxFeePerTransactionFri} FRI`);
+  }
+  if (build.fee_mode === "default") {
+    const token = findGasToken(context.config.gasTokens, build.gas_token as string);
+    const required = friToToken(estimate.overallFeeFri, token);
+    if (BigInt(build.fee_amount ?? 0) < required) {
+      throw paymasterError("MAX_AMOUNT_TOO_LOW", `the signed fee transfer of ${build.fee_amount} no longer covers the estimated fee of ${required} (build again)`);
+    }
+  }
+
+  const trackingId = num.toHex(stark.randomAddress());
+  const reservedFri = sponsor ? estimate.maxFeeFri : 0n;
+  await context.db.transaction(async (client) => {
+    const consumed = await client.query("UPDATE builds SET tracking_id = $3 WHERE user_address = $1 AND message_hash = $2 AND tracking_id IS NULL RETURNING tracking_id", [userAddress, messageHash, trackingId]);
+    if (consumed.rowCount !== 1) {
+      const { rows: again } = await client.query<{ tracking_id: string }>("SELECT tracking_id FROM builds WHERE user_address = $1 AND message_hash = $2", [userAddress, messageHash]);
+      throw alreadyExecuted(again[0]?.tracking_id ?? "unknown");
+    }
+    if (sponsor) await reserve(client, sponsor, userAddress, reservedFri);
+    await client.query(
+      "INSERT INTO requests (tracking_id, user_address, message_hash, api_key_id, fee_mode, relayed_call, execute_before, reserved_fri, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')",
+      [trackingId, userAddress, messageHash, build.api_key_id, build.fee_mode, JSON.stringify({ call, resourceBounds: estimate.resourceBounds }, bigintJson), execution.execute_before, reservedFri.toString()],
+    );
+  });
+
+  let transactionHash: string;
+  try {
+    transactionHash = await submit(context, { trackingId, call, resourceBounds: estimate.resourceBounds });
+  } catch (error) {
+    // Nothing reached the chain: give the reservation back and let the same signed typed
+    // data be sent again.
+    await context.db.transaction(async (client) => {
+      const failed = await client.query("UPDATE requests SET status = 'failed', reason = $2, updated_at = now() WHERE tracking_id = $1 AND status = 'queued' RETURNING tracking_id", [trackingId, String((error as Error).message).slice(0, 500)]);
+      if (failed.rowCount === 1) {
+        if (sponsor) await release(client, { apiKeyId: sponsor.id, userAddress, amountFri: reservedFri });
+        await client.query("UPDATE builds SET tracking_id = NULL WHERE tracking_id = $1", [trackingId]);
+      }
+    });
+    context.log.error({ trackingId, err: error }, "could not submit the relayed transaction");
+    throw policyRefusal("SUBMISSION_FAILED", "no relayer account could send the transaction; nothing was spent, the same signed request may be sent again", 503);
+  }
+  return { tracking_id: trackingId, transaction_hash: transactionHash };
+}
+
+function alreadyExecuted(trackingId: string) {
+  return paymasterError("TRANSACTION_EXECUTION_ERROR", { execution_error: `this outside execution was already submitted (tracking id ${trackingId})`, reason: "NONCE_USED", tracking_id: trackingId });
+}
+
+export function bigintJson(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? num.toHex(value) : value;
+}
