@@ -22,3 +22,19 @@ test("owner-signed, sponsored and default", async () => {
   await relayAndWait(user, [{ contractAddress: counter, entrypoint: "increase", calldata: [1] }], PAY_IN_STRK);
   expect(await counterValue(counter)).toBe(2n);
 });
+
+test("session-signed, sponsored and default", async () => {
+  const { randomKeyPair, registerSession, sessionSignedAccount } = await import("../../helpers/account.ts");
+  const { latestBlockTime } = await import("../../helpers/devnet.ts");
+  const account = await deploySessionAccount();
+  const counter = await deployCounter();
+  const key = randomKeyPair();
+  const validUntil = (await latestBlockTime()) + 3600;
+  await registerSession(account, { publicKey: key.publicKey, validUntil, maxCalls: 10, entrypoints: ["increase", "transfer"] });
+  const { secret } = await relayer.apiKey();
+  const signer = sessionSignedAccount(account.address, key.privateKey, validUntil).signer;
+  const user = paymasterAccount(account.address, signer, relayer.paymaster(secret));
+  await relayAndWait(user, [{ contractAddress: counter, entrypoint: "increase", calldata: [1] }], SPONSORED);
+  await relayAndWait(user, [{ contractAddress: counter, entrypoint: "increase", calldata: [1] }], PAY_IN_STRK);
+  expect(await counterValue(counter)).toBe(2n);
+});
