@@ -1,17 +1,17 @@
 // `npm run demo`: the whole session flow, step by step, on an embedded local devnet with
 // no configuration (or on the network in .env). Exits non-zero if any step misbehaves.
-import { Account, type Call, CallData, ec, encode, logger, stark } from "starknet";
+import { Account, type Call, CallData, ec, encode, logger, PaymasterRpc, stark } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import {
   addSessionKeyToContract,
   createSessionKey,
   executeTransactionWithSession,
-  getOutsideExecutionCall,
   getSessionData,
   getSetSpendingPolicyCall,
   revokeSessionKey,
   SessionError,
 } from "../sdk/index.ts";
+import { startEmbeddedRelayer } from "../relayer/src/embeddedRelayer.ts";
 import { buildContracts } from "./lib/build-contracts.ts";
 import { deploySessionAccount, formatStrk, readBuiltContract, STRK_TOKEN_ADDRESS, strkBalance } from "./lib/deploy-account.ts";
 import { startDevnet } from "./lib/devnet.ts";
@@ -130,17 +130,32 @@ async function main() {
     check(refused instanceof SessionError && refused.code === "SESSION_METHOD_NOT_ALLOWED", `expected SESSION_METHOD_NOT_ALLOWED, got ${String(refused)}`);
     info(`refused: ${refused.code} (${refused.message})`);
 
-    step("A relayer submits a session-signed outside execution; the account pays no fee");
-    const balanceBefore = await strkBalance(provider, deployed.address);
-    const call = await getOutsideExecutionCall({ provider, accountAddress: deployed.address, session, calls: [increase(30)] });
-    const relayed = await deployer.execute(call);
-    const receipt = await provider.waitForTransaction(relayed.transaction_hash);
-    check(receipt.isSuccess(), `the relayed transaction failed: ${JSON.stringify(receipt.value)}`);
-    const relayerFee = BigInt((receipt.value as { actual_fee?: { amount: string } }).actual_fee?.amount ?? 0);
-    check((await strkBalance(provider, deployed.address)) === balanceBefore, "the account's balance should not change");
-    check((await counterValue()) === 42n, "the counter should read 42");
-    data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
-    info(`tx ${relayed.transaction_hash}: relayer paid ${formatStrk(relayerFee)} STRK, account paid 0; counter = 42, ${callsLeft(data.remainingCalls)}`);
+    step("Gasless: the session's call goes through our SNIP-29 relayer (npm run relayer's server) with starknet.js PaymasterRpc; the sponsor pays, the account pays nothing");
+    const relayerUrl = env("RELAYER_URL");
+    // On the embedded devnet, a relayer of its own (the server `npm run relayer` runs) on
+    // predeployed account #9; elsewhere, the relayer at RELAYER_URL with RELAYER_API_KEY.
+    const relayerAccount = network.devnetUrl ? (await new DevnetProvider({ url: network.devnetUrl }).getPredeployedAccounts())[9] : undefined;
+    const local = relayerUrl
+      ? undefined
+      : await startEmbeddedRelayer({
+          rpcUrl: provider.channel.nodeUrl,
+          relayerAccounts: [relayerAccount ? { address: relayerAccount.address, privateKey: relayerAccount.private_key } : { address: deployer.address, privateKey: String(env("DEPLOYER_PRIVATE_KEY")) }],
+          options: { logger: false },
+        });
+    try {
+      const client = new PaymasterRpc({ nodeUrl: relayerUrl ?? local?.url, headers: { "x-paymaster-api-key": env("RELAYER_API_KEY") ?? local?.apiKey.secret ?? "" } });
+      info(`relayer: ${relayerUrl ? "RELAYER_URL" : local?.url} (available: ${await client.isAvailable()})`);
+      const balanceBefore = await strkBalance(provider, deployed.address);
+      const relayed = await executeTransactionWithSession({ provider, accountAddress: deployed.address, session, calls: [increase(30)], paymaster: { client } });
+      const receipt = await provider.getTransactionReceipt(relayed.transactionHash);
+      const relayerFee = BigInt((receipt.value as { actual_fee?: { amount: string } }).actual_fee?.amount ?? 0);
+      check((await strkBalance(provider, deployed.address)) === balanceBefore, "the account's balance should not change");
+      check((await counterValue()) === 42n, "the counter should read 42");
+      data = await getSessionData({ provider, accountAddress: deployed.address, sessionPublicKey: sessionKey.publicKey });
+      info(`tx ${relayed.transactionHash} (tracking id ${relayed.trackingId}): the relayer paid ${formatStrk(relayerFee)} STRK, the account 0; counter = 42, ${callsLeft(data.remainingCalls)}`);
+    } finally {
+      await local?.stop();
+    }
 
     step("The owner revokes the session; the next attempt fails");
     const revoked = await revokeSessionKey({ account: owner, sessionPublicKey: sessionKey.publicKey });

@@ -43,6 +43,7 @@ export const SESSION_ERROR_CODES = [
   "INVALID_INPUT",
   "TRANSACTION_REJECTED",
   "TRANSACTION_REVERTED",
+  "PAYMASTER_REJECTED",
 ] as const;
 
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];

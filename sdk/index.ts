@@ -39,6 +39,7 @@ export { getSpendingPolicy, type GetSpendingPolicyParameters, type GetSpendingPo
 export { type ListedSession, type ListedSessionStatus, listSessions, type ListSessionsParameters, type ListSessionsReturnType } from "./actions/listSessions.ts";
 export { revokeAllSessions, type RevokeAllSessionsParameters, type RevokeAllSessionsReturnType } from "./actions/revokeAllSessions.ts";
 export { DEFAULT_MAX_FEE, type FeeLimits, worstCaseFee } from "./utils/fees.ts";
+export type { SessionPaymasterOptions } from "./utils/paymasterSend.ts";
 export { type NormalizedCall, normalizeCalls } from "./utils/calls.ts";
 export { toSelector } from "./utils/entrypoints.ts";
 export type { SessionKeyInput } from "./utils/sessionKey.ts";
