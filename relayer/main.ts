@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { DevnetProvider } from "starknet-devnet";
 import { startDevnet } from "../scripts/lib/devnet.ts";
 import { redactUrl } from "../scripts/lib/redact.ts";
-import { configFromEnv, RelayerConfigError } from "./src/config.ts";
+import { formatStrk } from "../scripts/lib/deploy-account.ts";
+import { configFromEnv, RelayerConfigError, STRK_ADDRESS } from "./src/config.ts";
 import { connectDatabase } from "./src/db/database.ts";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./src/db/embedded.ts";
 import { migrate } from "./src/db/migrate.ts";
@@ -103,7 +104,11 @@ async function serve(): Promise<void> {
     const relayer = await startRelayer(config);
     stops.push(() => relayer.close());
     say(`SNIP-29 paymaster at ${relayer.url} (health: ${relayer.url}/health) on ${redactUrl(config.rpcUrl)}`);
-    say(`relayer accounts: ${config.relayerAccounts.map((account) => account.address).join(", ")}`);
+    say("relayer accounts (they submit and pay):");
+    for (const { address } of config.relayerAccounts) {
+      const [low, high] = await relayer.context.provider.callContract({ contractAddress: STRK_ADDRESS, entrypoint: "balance_of", calldata: [address] });
+      console.log(`  ${address}  ${formatStrk(BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n))} STRK`);
+    }
     if (!network) {
       const { id, secret } = await createApiKey(relayer.context.db, { name: "local", budgetFri: LOCAL_API_KEY_BUDGET_FRI });
       say(`API key ${id} (100 STRK of sponsorship): ${secret}`);
