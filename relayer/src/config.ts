@@ -54,10 +54,13 @@ function read(name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/** Starknet's field: a larger value would be padded to more than 64 hex digits and fail far from here. */
+const FELT_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
+
 function felt(name: string, value: string): string {
   try {
     const parsed = BigInt(value);
-    if (parsed <= 0n) throw new Error();
+    if (parsed <= 0n || parsed >= FELT_PRIME) throw new Error();
     return num.toHex64(parsed);
   } catch {
     throw new RelayerConfigError(`${name}: ${JSON.stringify(value.slice(0, 12))}… is not a 0x-prefixed felt`);

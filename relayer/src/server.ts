@@ -34,7 +34,8 @@ const BODY_LIMIT = 512 * 1024;
 const NOT_JSON = Symbol("not JSON");
 
 export async function startRelayer(config: RelayerConfig, options: StartRelayerOptions = {}): Promise<Relayer> {
-  const app = Fastify({ logger: options.logger ?? { level: process.env.RELAYER_LOG_LEVEL ?? "info" }, bodyLimit: BODY_LIMIT, forceCloseConnections: false });
+  // Closing answers new requests 503 and drops idle keep-alive connections; requests in flight finish.
+  const app = Fastify({ logger: options.logger ?? { level: process.env.RELAYER_LOG_LEVEL ?? "info" }, bodyLimit: BODY_LIMIT });
   const db: Database = connectDatabase(config.databaseUrl, { max: 20 });
   let stopping = false;
   let context: RelayerContext;
@@ -59,6 +60,11 @@ export async function startRelayer(config: RelayerConfig, options: StartRelayerO
     } catch {
       done(null, NOT_JSON);
     }
+  });
+  // Node keeps a keep-alive connection open after its response, and close() would wait for it
+  // (up to keepAliveTimeout, 72 s): once stopping, each response closes its connection.
+  app.addHook("onSend", async (_request, reply) => {
+    if (stopping) reply.header("connection", "close");
   });
   app.post("/", async (request, reply) => {
     const header = request.headers["x-paymaster-api-key"];

@@ -26,15 +26,34 @@ function executeCalldata(calls: ContractCall[]): string[] {
   return [num.toHex(calls.length), ...calls.flatMap((call) => [call.to, call.selector, num.toHex(call.calldata.length), ...call.calldata])];
 }
 
+/** Estimates tried when the sender's nonce moved between reading it and estimating. */
+const STALE_NONCE_ATTEMPTS = 5;
+
+/**
+ * The node refused the estimate for its nonce: the sender (a relayer account, sending for
+ * other requests meanwhile, in this process or another) sent a transaction after its
+ * nonce was read. Nodes check an estimate's nonce exactly.
+ */
+function isStaleNonce(error: unknown): boolean {
+  const { code, data } = (error as { baseError?: { code?: number; data?: unknown } })?.baseError ?? {};
+  return code === 52 || (code === 41 && /transaction nonce is invalid|invalid transaction nonce/i.test(JSON.stringify(data ?? "")));
+}
+
 /** Throws the node's error when the calls would revert. */
 export async function estimateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate> {
-  const nonce = await provider.getNonceForAddress(sender, "pre_confirmed");
-  const [estimate] = await provider.getEstimateFeeBulk(
-    [{ type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3", ...stark.v3Details({}) }],
-    { blockIdentifier: "pre_confirmed", skipValidate: true },
-  );
-  if (!estimate) throw new Error("the node returned no estimate");
-  return { overallFeeFri: BigInt(estimate.overall_fee), resourceBounds: estimate.resourceBounds, maxFeeFri: maxFeeOf(estimate.resourceBounds) };
+  for (let attempt = 1; ; attempt += 1) {
+    const nonce = await provider.getNonceForAddress(sender, "pre_confirmed");
+    try {
+      const [estimate] = await provider.getEstimateFeeBulk(
+        [{ type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3", ...stark.v3Details({}) }],
+        { blockIdentifier: "pre_confirmed", skipValidate: true },
+      );
+      if (!estimate) throw new Error("the node returned no estimate");
+      return { overallFeeFri: BigInt(estimate.overall_fee), resourceBounds: estimate.resourceBounds, maxFeeFri: maxFeeOf(estimate.resourceBounds) };
+    } catch (error) {
+      if (!isStaleNonce(error) || attempt >= STALE_NONCE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**

@@ -93,11 +93,9 @@ export class RelayerPool {
         }
         const nonce = row.next_nonce === null ? await this.freshNonce(row.address) : BigInt(row.next_nonce);
         const { account, signer } = this.accounts.get(row.address) as { account: Account; signer: RecordingSigner };
+        let result: T;
         try {
-          const result = await send({ address: row.address, account, signer, nonce });
-          await client.query("UPDATE relayer_accounts SET next_nonce = $2, updated_at = now() WHERE address = $1", [row.address, (nonce + 1n).toString()]);
-          await client.query("COMMIT");
-          return result;
+          result = await send({ address: row.address, account, signer, nonce });
         } catch (error) {
           if (error instanceof NonceConflictError) {
             await client.query("UPDATE relayer_accounts SET next_nonce = NULL, updated_at = now() WHERE address = $1", [row.address]);
@@ -109,6 +107,16 @@ export class RelayerPool {
           }
           throw error;
         }
+        try {
+          await client.query("UPDATE relayer_accounts SET next_nonce = $2, updated_at = now() WHERE address = $1", [row.address, (nonce + 1n).toString()]);
+          await client.query("COMMIT");
+        } catch {
+          // The transaction went out: a database that went away mid-lease must not make it
+          // a failure (the client would be told nothing was sent). The lock went with the
+          // connection, and the counter was not advanced: the next lease reads it again.
+          await this.forgetNonce(row.address).catch(() => {});
+        }
+        return result;
       } catch (error) {
         if (!released) await client.query("ROLLBACK").catch(() => {});
         throw error;

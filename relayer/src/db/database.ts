@@ -23,7 +23,7 @@ const TRANSIENT_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMED
 export function isTransientDatabaseError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
   if (code && (TRANSIENT_CODES.test(code) || TRANSIENT_ERRNOS.has(code))) return true;
-  return /Connection terminated|terminating connection|the database system is (starting up|shutting down)/.test(message ?? "");
+  return /Connection terminated|terminating connection|the database system is (starting up|shutting down)|not queryable/.test(message ?? "");
 }
 
 /** Retries `work` while the database is unreachable, for up to `patienceMs`. */
@@ -44,6 +44,10 @@ export function connectDatabase(url: string, { max = 10 } = {}): Database {
   // An idle client's connection dropping (a database restart) must not crash the process:
   // the pool discards it and the next query opens a new one.
   pool.on("error", () => {});
+  // Nor a checked-out one's (a lease or a transaction holding it): pg emits 'error' on the
+  // client itself, and unheard that ends the process. Its queries fail instead, and the
+  // pool discards it on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return {
     pool,
     query: (text, values) => whileDatabaseRestarts(() => pool.query(text, values)),

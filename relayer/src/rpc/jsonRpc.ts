@@ -44,18 +44,20 @@ async function handleOne(methods: MethodTable, request: unknown, context: Reques
   if (!message || typeof message !== "object" || message.jsonrpc !== "2.0" || typeof message.method !== "string" || !validId(message.id ?? null)) {
     return { response: failure(id, new JsonRpcError(INVALID_REQUEST, "Invalid Request")), httpStatus: 200 };
   }
+  // JSON-RPC 2.0 never answers a notification, not even with an error: its sender asked for no reply.
+  const answer = (response: JsonRpcResponse, httpStatus = 200) => (isNotification ? { response: undefined, httpStatus: 200 } : { response, httpStatus });
   const method = Object.hasOwn(methods, message.method) ? methods[message.method] : undefined;
-  if (!method) return { response: failure(id, new JsonRpcError(METHOD_NOT_FOUND, "Method not found", message.method)), httpStatus: 200 };
+  if (!method) return answer(failure(id, new JsonRpcError(METHOD_NOT_FOUND, "Method not found", message.method)));
   try {
     const result = await method(message.params, context);
-    return { response: isNotification ? undefined : { jsonrpc: "2.0", id, result }, httpStatus: 200 };
+    return answer({ jsonrpc: "2.0", id, result });
   } catch (error) {
     if (error instanceof JsonRpcError) {
       context.log.info({ method: message.method, code: error.code, data: error.data }, "request refused");
-      return { response: failure(id, error), httpStatus: error.httpStatus };
+      return answer(failure(id, error), error.httpStatus);
     }
     context.log.error({ method: message.method, err: error }, "request failed unexpectedly");
-    return { response: failure(id, paymasterError("UNKNOWN_ERROR", "internal error; see the relayer's logs")), httpStatus: 200 };
+    return answer(failure(id, paymasterError("UNKNOWN_ERROR", "internal error; see the relayer's logs")));
   }
 }
 
