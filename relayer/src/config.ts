@@ -31,6 +31,12 @@ export interface RelayerConfig {
   trackerIntervalMs: number;
   /** A sent transaction the node still does not know after this long is dropped and resubmitted. */
   dropAfterMs: number;
+  /**
+   * A request reserved but still unsent after this long lost its process, and another
+   * process sends it. Must exceed the longest a live process takes to send (4 leases of at
+   * most 10 s each).
+   */
+  queuedGraceMs: number;
 }
 
 export const STRK_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
@@ -45,6 +51,7 @@ export const DEFAULTS = {
   maxWindowSeconds: 24 * 3600,
   trackerIntervalMs: 1_000,
   dropAfterMs: 120_000,
+  queuedGraceMs: 60_000,
 } as const;
 
 export class RelayerConfigError extends Error {}
@@ -118,6 +125,7 @@ export function configFromEnv(local: { rpcUrl: string; databaseUrl: string; rela
   const maxFee = read("RELAYER_MAX_FEE_STRK");
   const anonymous = read("RELAYER_ANONYMOUS_REQUESTS_PER_MINUTE");
   const dropAfter = read("RELAYER_DROP_AFTER_SECONDS");
+  const queuedGrace = read("RELAYER_QUEUED_GRACE_SECONDS");
   return {
     host: read("RELAYER_HOST") ?? DEFAULTS.host,
     port: port ? integer("RELAYER_PORT", port, 0) : DEFAULTS.port,
@@ -132,5 +140,6 @@ export function configFromEnv(local: { rpcUrl: string; databaseUrl: string; rela
     maxWindowSeconds: DEFAULTS.maxWindowSeconds,
     trackerIntervalMs: DEFAULTS.trackerIntervalMs,
     dropAfterMs: dropAfter ? integer("RELAYER_DROP_AFTER_SECONDS", dropAfter, 1) * 1000 : DEFAULTS.dropAfterMs,
+    queuedGraceMs: queuedGrace ? integer("RELAYER_QUEUED_GRACE_SECONDS", queuedGrace, 41) * 1000 : DEFAULTS.queuedGraceMs,
   };
 }

@@ -29,12 +29,17 @@ export interface Lease {
 /** The node refused a transaction for its nonce: the stored counter was behind (or ahead of) the chain. */
 export class NonceConflictError extends Error {}
 
-const NONCE_TEXT = /nonce/i;
-
+/**
+ * The node refused a transaction for its nonce: RPC error 52 (INVALID_TRANSACTION_NONCE),
+ * or a validation failure whose own text says so. Only the node's words are read: an
+ * RpcError's message also repeats the request, whose fields include "nonce".
+ */
 export function isNonceRejection(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: number; message?: string; baseError?: { code?: number } };
-  // RPC error 52 is INVALID_TRANSACTION_NONCE.
-  return code === 52 || (error as { baseError?: { code?: number } })?.baseError?.code === 52 || NONCE_TEXT.test(message ?? "");
+  const baseError = (error as { baseError?: { code?: number; message?: string; data?: unknown } } | undefined)?.baseError;
+  if (!baseError) return false;
+  if (baseError.code === 52) return true;
+  const words = `${baseError.message ?? ""} ${typeof baseError.data === "string" ? baseError.data : JSON.stringify(baseError.data ?? "")}`;
+  return /invalid transaction nonce|nonce is invalid|InvalidNonce/i.test(words);
 }
 
 export class RelayerPool {
@@ -114,6 +119,7 @@ export class RelayerPool {
           // The transaction went out: a database that went away mid-lease must not make it
           // a failure (the client would be told nothing was sent). The lock went with the
           // connection, and the counter was not advanced: the next lease reads it again.
+          await client.query("ROLLBACK").catch(() => {});
           await this.forgetNonce(row.address).catch(() => {});
         }
         return result;

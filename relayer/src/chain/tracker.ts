@@ -15,8 +15,6 @@ import { submit } from "./submitter.ts";
 
 /** A 'sending' row younger than this may still be in its sender's hands. */
 const SENDING_GRACE_SECONDS = 15;
-/** A 'queued' request older than this lost its process before it was sent (a live one sends within 4 leases of at most 10 s each). */
-const QUEUED_GRACE_SECONDS = 120;
 const BATCH = 50;
 
 interface OpenTransaction {
@@ -135,7 +133,7 @@ export class Tracker {
                                  AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.tracking_id = r.tracking_id AND t.status IN ('sending', 'sent'))
                                LIMIT 10 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [QUEUED_GRACE_SECONDS],
+      [this.context.config.queuedGraceMs / 1000],
     );
     for (const request of rows) await this.resend(request);
   }
