@@ -21,6 +21,7 @@ pub mod SessionAccount {
     use crate::signature::{
         AccountSignature, POLICY_SIGNATURE_MAGIC, parse_signature, session_key_and_valid_until,
     };
+    use crate::signature::execution_signature;
     use crate::utils::execution::execute_calls;
 
     component!(path: OwnerComponent, storage: owner, event: OwnerEvent);
@@ -45,6 +46,9 @@ pub mod SessionAccount {
     #[abi(embed_v0)]
     impl SpendingPolicyImpl = SessionComponent::SpendingPolicyImpl<ContractState>;
     #[abi(embed_v0)]
+    impl SessionAuthorizationsImpl =
+        SessionComponent::SessionAuthorizationsImpl<ContractState>;
+    #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
     #[abi(embed_v0)]
@@ -53,6 +57,7 @@ pub mod SessionAccount {
 
     impl OwnerInternalImpl = OwnerComponent::InternalImpl<ContractState>;
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
+    impl SessionAuthorizationImpl = SessionComponent::AuthorizationImpl<ContractState>;
 
     /// Signature of a transaction version 1 or later (query versions included):
     /// version 0 and its query twin 2^128 skip `__validate__` and are refused.
@@ -101,13 +106,15 @@ pub mod SessionAccount {
             assert(info.caller_address.into() == 0, reasons::INVALID_TX);
             let tx_info = info.tx_info.unbox();
             assert(tx_info.version != 0 && tx_info.version != QUERY_OFFSET, reasons::INVALID_TX);
-            // `__validate__` accepted this signature, so a session's valid_until is a u64.
-            if let Some((session_key, valid_until)) = session_key_and_valid_until(tx_info.signature) {
+            // `__validate__` accepted this signature, so a session's valid_until is a u64. (A
+            // first use of an authorized session is read from its inner session signature.)
+            let signature = execution_signature(tx_info.signature);
+            if let Some((session_key, valid_until)) = session_key_and_valid_until(signature) {
                 let now = info.block_info.unbox().block_timestamp;
                 assert(now <= valid_until, reasons::EXPIRED);
                 // A policy session signs in the policy format: only then its start time
                 // and its spending.
-                if *tx_info.signature[0] == POLICY_SIGNATURE_MAGIC {
+                if *signature[0] == POLICY_SIGNATURE_MAGIC {
                     if self.sessions.check_may_execute(session_key, now) {
                         // While its spending is measured, no outside execution may start
                         // inside the calls: it would charge its spending to the same
@@ -256,6 +263,14 @@ pub mod SessionAccount {
                     let reason = self.sessions.validate_session(hash, session, calls, context);
                     assert(reason == reasons::OK, reason);
                     session.session_key
+                },
+                Ok(AccountSignature::AuthorizedSession(first_use)) => {
+                    let first_use = first_use.unbox();
+                    let reason = self
+                        .sessions
+                        .validate_authorized_session(hash, first_use.authorization, first_use.session, calls, context);
+                    assert(reason == reasons::OK, reason);
+                    first_use.session.session_key
                 },
                 Err(reason) => core::panic_with_felt252(reason),
             }

@@ -65,3 +65,14 @@ pub const INVALID_TX: felt252 = 'INVALID_TX';
 pub const INVALID_SESSION: felt252 = 'INVALID_SESSION';
 /// A registration names a key that is not a Stark public key, or is the owner's key.
 pub const INVALID_SESSION_KEY: felt252 = 'INVALID_SESSION_KEY';
+
+// Sessions authorized off-chain (`session::authorization`).
+/// The owner's signature does not verify over these terms for this account on this chain
+/// (forged, a term changed, or signed for another account or chain).
+pub const AUTHORIZATION_INVALID: felt252 = 'AUTHORIZATION_INVALID';
+/// The authorization was revoked: its key by the owner (before or after its first use),
+/// or every session by a revoke-all since it was signed (its epoch is past).
+pub const AUTHORIZATION_REVOKED: felt252 = 'AUTHORIZATION_REVOKED';
+/// The key already holds a session this authorization did not create (registered on chain,
+/// by another authorization, or updated since).
+pub const AUTHORIZATION_CONFLICT: felt252 = 'AUTHORIZATION_CONFLICT';

@@ -1,5 +1,7 @@
 //! Session keys: the component (registration, revocation, views, validation), the packed
-//! record it keeps per key, the selectors no session may call, and what a session signs.
+//! record it keeps per key, the selectors no session may call, what a session signs, and
+//! what an owner signs to authorize a session off-chain.
+pub mod authorization;
 pub mod blocklist;
 pub mod component;
 pub mod fees;

@@ -8,13 +8,21 @@
 //! - policy session: `[POLICY_SIGNATURE_MAGIC, session_pubkey, r, s, valid_until,
 //!   ...Serde(proofs: Span<CallProof>)]`, one proof per call, for sessions with a method
 //!   policy. The magic felt leads, so no length can be mistaken for another (registration
-//!   refuses it as a session key), and the whole rest must deserialize exactly.
+//!   refuses it as a session key), and the whole rest must deserialize exactly;
+//! - first use of a session authorized off-chain: `[SESSION_AUTHORIZATION_MAGIC,
+//!   ...Serde(SessionAuthorization), ...inner]`, where `inner` is one of the two session
+//!   layouts above, signed by the authorized key (registration refuses this magic as a key
+//!   too).
 //! Anything else is `BAD_SIGNATURE_FORMAT`.
 use crate::reasons;
+use crate::session::authorization::SessionAuthorization;
 use crate::session::policy::CallProof;
 
 /// Leads a policy session's signature.
 pub const POLICY_SIGNATURE_MAGIC: felt252 = 'SESSION_POLICY_V1';
+
+/// Leads the first use of a session the owner authorized off-chain.
+pub const SESSION_AUTHORIZATION_MAGIC: felt252 = 'SESSION_AUTH_V1';
 
 /// A session key's signature, with `valid_until` already known to be a u64.
 #[derive(Copy, Drop, Debug, PartialEq)]
@@ -35,6 +43,23 @@ pub enum AccountSignature {
     /// The owner's `(r, s)`.
     Owner: (felt252, felt252),
     Session: SessionSignature,
+    /// The owner's authorization of a session and that session's own signature (boxed: the
+    /// other variants stay as small as they were).
+    AuthorizedSession: Box<AuthorizedSessionSignature>,
+}
+
+/// A first use: the owner's authorization, then the session signature it comes with (its
+/// key is the authorized one).
+#[derive(Copy, Drop, Debug, PartialEq)]
+pub struct AuthorizedSessionSignature {
+    pub authorization: SessionAuthorization,
+    pub session: SessionSignature,
+}
+
+impl AuthorizedSessionBoxPartialEq of PartialEq<Box<AuthorizedSessionSignature>> {
+    fn eq(lhs: @Box<AuthorizedSessionSignature>, rhs: @Box<AuthorizedSessionSignature>) -> bool {
+        (*lhs).unbox() == (*rhs).unbox()
+    }
 }
 
 /// Parses `signature`, or returns the reason code it is refused with.
@@ -46,6 +71,9 @@ pub fn parse_signature(signature: Span<felt252>) -> Result<AccountSignature, fel
     }
     if length > 4 && *signature[0] == POLICY_SIGNATURE_MAGIC {
         return parse_policy_signature(signature.slice(1, length - 1));
+    }
+    if length > 4 && *signature[0] == SESSION_AUTHORIZATION_MAGIC {
+        return parse_authorized_session(signature.slice(1, length - 1));
     }
     if length != 4 {
         return Err(reasons::BAD_SIGNATURE_FORMAT);
@@ -88,6 +116,43 @@ fn parse_policy_signature(mut rest: Span<felt252>) -> Result<AccountSignature, f
             SessionSignature { session_key: *session_key, r: *r, s: *s, valid_until, proofs, is_policy_format: true },
         ),
     )
+}
+
+/// `[...Serde(SessionAuthorization), ...inner]`: the inner part must be a session signature
+/// (SNIP or policy format, nothing else and nothing after it) of the authorized key.
+fn parse_authorized_session(mut rest: Span<felt252>) -> Result<AccountSignature, felt252> {
+    let Some(authorization) = Serde::<SessionAuthorization>::deserialize(ref rest) else {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    };
+    let length = rest.len();
+    let inner = if length > 4 && *rest[0] == POLICY_SIGNATURE_MAGIC {
+        parse_policy_signature(rest.slice(1, length - 1))
+    } else if length == 4 {
+        parse_signature(rest)
+    } else {
+        Err(reasons::BAD_SIGNATURE_FORMAT)
+    };
+    let Ok(AccountSignature::Session(session)) = inner else {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    };
+    if session.session_key != authorization.terms.session_key {
+        return Err(reasons::BAD_SIGNATURE_FORMAT);
+    }
+    Ok(AccountSignature::AuthorizedSession(BoxTrait::new(AuthorizedSessionSignature { authorization, session })))
+}
+
+/// What `__execute__` reads a session from: for the first use of an authorized session, its
+/// inner session signature (`__validate__` parsed the whole and accepted it); any other
+/// signature as it is. Costs any other signature one length comparison.
+pub fn execution_signature(signature: Span<felt252>) -> Span<felt252> {
+    let length = signature.len();
+    if length > 4 && *signature[0] == SESSION_AUTHORIZATION_MAGIC {
+        let mut rest = signature.slice(1, length - 1);
+        if Serde::<SessionAuthorization>::deserialize(ref rest).is_some() {
+            return rest;
+        }
+    }
+    signature
 }
 
 /// The key and claimed expiry of a session signature, without parsing the rest: what

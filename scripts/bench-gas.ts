@@ -1,11 +1,14 @@
 // `npm run bench:gas`: the same STRK transfer sent many ways on one devnet, side by side:
 // devnet's predeployed OpenZeppelin account, our account owner-signed, session-signed
 // with a 1-entry and a 100-entry whitelist, policy sessions (Merkle methods of 8 and 1,024
-// leaves, a pinned recipient, a spending limit, a fee budget), and a session-signed
-// outside execution relayed by another account; then what registering sessions costs.
+// leaves, a pinned recipient, a spending limit, a fee budget), a session the owner
+// authorized off-chain (its first use, which registers it, and a later use) against the same
+// policy registered on chain, and a session-signed outside execution relayed by another
+// account; then what registering sessions costs.
 // Prints the L2 gas of each and the ratios against targets.
 import { Account, type Call, CallData, cairo, ec, hash, OutsideExecutionVersion, outsideExecution, RpcProvider, stark } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
+import { authorizeSession } from "../sdk/actions/authorizeSession.ts";
 import { getAddSessionWithPolicyCall, getSetSpendingPolicyCall, type SessionPolicyInput } from "../sdk/builders/sessionCalls.ts";
 import { buildMethodPolicy, type MethodPolicyEntry, methodPolicyProver } from "../sdk/policies/methods.ts";
 import { SessionSigner } from "../sdk/signers/sessionSigner.ts";
@@ -111,6 +114,24 @@ async function main() {
     );
     const budgeted = await policySession([strkTransfer], { feeBudget: 100n * 10n ** 18n, rateLimit: { maxTransactions: 1_000, periodSeconds: 3_600 } });
     const relayedSession = await session([transferSelector]);
+    // The same policy both ways: registered by the owner on chain, or authorized off-chain.
+    const registeredPolicy = await policySession([strkTransfer], {}, "policy with 1 method leaf (what an off-chain authorization below registers)");
+    const chainId = await provider.getChainId();
+    /** A fresh key the owner authorizes off-chain (nothing sent), its signer leading with the authorization. */
+    async function offChainSession(): Promise<{ first: Account; later: Account }> {
+      const key = stark.randomAddress();
+      const built = await authorizeSession({ provider, accountAddress: address, sessionPublicKey: ec.starkCurve.getStarkKey(key), validUntil, maxCalls: 1000, policy: { methods: [strkTransfer] } });
+      const authorization = built.authorization(await owner.signMessage(built.typedData));
+      const prover = methodPolicyProver(built.methodPolicy);
+      const signer = (withAuthorization: boolean) =>
+        new SessionSigner({ privateKey: key, validUntil, generation: 1, accountAddress: address, chainId, policy: prover, ...(withAuthorization ? { authorization } : {}) });
+      return {
+        first: new Account({ provider, address, signer: signer(true), cairoVersion: "1", defaultTipType: "minTip" }),
+        later: new Account({ provider, address, signer: signer(false), cairoVersion: "1", defaultTipType: "minTip" }),
+      };
+    }
+    const offChainLater = await offChainSession();
+    await provider.waitForTransaction((await offChainLater.first.execute(transfer(recipient), { tip: 0n, skipValidate: false })).transaction_hash);
 
     // A second SessionAccount, owner-signed, as the relayer: what a dApp running its own
     // relayer on this account would pay.
@@ -142,6 +163,9 @@ async function main() {
       pinned: await measure("policy session, pinned recipient", sendPolicy(pinned), provider),
       spendLimited: await measure("policy session, spending limit on STRK", sendPolicy(spendLimited), provider),
       budgeted: await measure("policy session, fee budget and rate limit", sendPolicy(budgeted), provider),
+      registeredPolicy: await measure("policy session registered on chain, 1 method leaf", sendPolicy(registeredPolicy), provider),
+      offChainFirst: await measure("off-chain session, first use (carries the authorization, registers)", async () => sendPolicy((await offChainSession()).first)(), provider),
+      offChainLater: await measure("off-chain session, a later use", sendPolicy(offChainLater.later), provider),
       relayed: await measure("session-signed outside execution, relayed by an OpenZeppelin account", relayVia(relayer), provider),
       relayedOwn: await measure("session-signed outside execution, relayed by a SessionAccount", relayVia(ownRelayer), provider),
     };
@@ -152,6 +176,7 @@ async function main() {
       { name: "session (1 entry) / owner", value: ratio(rows.session1, rows.owner), target: 1.15 },
       { name: "session (100 entries) / session (1 entry)", value: ratio(rows.session100, rows.session1), target: 1.02 },
       { name: "policy, 1,024 Merkle leaves / session (1 entry)", value: ratio(rows.merkle1024, rows.session1), target: 1.25 },
+      { name: "off-chain session, later use / the same policy registered on chain", value: ratio(rows.offChainLater, rows.registeredPolicy), target: 1.0 },
       { name: "relayed outside execution (OpenZeppelin relayer) / session (1 entry)", value: ratio(rows.relayed, rows.session1), target: 1.6 },
       { name: "relayed outside execution (SessionAccount relayer) / session (1 entry)", value: ratio(rows.relayedOwn, rows.session1), target: 1.6 },
     ];
@@ -167,6 +192,9 @@ async function main() {
     console.log(`| policy session, pinned recipient | ${rows.pinned.toLocaleString("en-US")} |`);
     console.log(`| policy session, spending limit on STRK | ${rows.spendLimited.toLocaleString("en-US")} |`);
     console.log(`| policy session, fee budget and rate limit | ${rows.budgeted.toLocaleString("en-US")} |`);
+    console.log(`| policy session registered on chain, 1 method leaf | ${rows.registeredPolicy.toLocaleString("en-US")} |`);
+    console.log(`| off-chain session (same terms), first use: carries the authorization, registers | ${rows.offChainFirst.toLocaleString("en-US")} |`);
+    console.log(`| off-chain session (same terms), a later use | ${rows.offChainLater.toLocaleString("en-US")} |`);
     console.log(`| session-signed outside execution, relayed by an OpenZeppelin account | ${rows.relayed.toLocaleString("en-US")} |`);
     console.log(`| session-signed outside execution, relayed by a SessionAccount (owner-signed) | ${rows.relayedOwn.toLocaleString("en-US")} |`);
     console.log("");

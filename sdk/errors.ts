@@ -27,6 +27,9 @@ export const SESSION_ERROR_CODES = [
   "SESSION_UNAUTHORIZED",
   "SESSION_INVALID_PARAMETERS",
   "SESSION_INVALID_KEY",
+  "SESSION_AUTHORIZATION_INVALID",
+  "SESSION_AUTHORIZATION_REVOKED",
+  "SESSION_AUTHORIZATION_CONFLICT",
   "SESSION_DECRYPTION_FAILED",
   "SESSION_LEGACY_ENVELOPE",
   "SESSION_CREATION_FAILED",
@@ -71,7 +74,7 @@ const BY_REASON: Record<RefusalReason, { code: SessionErrorCode; message: string
   SELF_CALL: { code: "SESSION_SELF_CALL_FORBIDDEN", message: "a session can never call its own account" },
   BLOCKED_SELECTOR: { code: "SESSION_SELECTOR_BLOCKED", message: "a session can never call an admin entrypoint (upgrade, key management, ...)" },
   ENTRYPOINT_NOT_ALLOWED: { code: "SESSION_ENTRYPOINT_NOT_ALLOWED", message: "an entrypoint is not in the session's whitelist" },
-  BAD_SIGNATURE_FORMAT: { code: "SESSION_BAD_SIGNATURE_FORMAT", message: "the signature is not [r, s] nor [session_pubkey, r, s, valid_until]" },
+  BAD_SIGNATURE_FORMAT: { code: "SESSION_BAD_SIGNATURE_FORMAT", message: "the signature is not in a layout the account reads (owner, SNIP session, policy session, authorized session's first use)" },
   VALID_UNTIL_MISMATCH: { code: "SESSION_VALID_UNTIL_MISMATCH", message: "the signature's valid_until differs from the registered one" },
   METHOD_NOT_ALLOWED: { code: "SESSION_METHOD_NOT_ALLOWED", message: "a call's (contract, entrypoint) is not in the session's method policy" },
   PINNED_ARGUMENT_MISMATCH: { code: "SESSION_PINNED_ARGUMENT_MISMATCH", message: "a call differs from its policy at a pinned argument (e.g. another recipient)" },
@@ -91,6 +94,9 @@ const BY_REASON: Record<RefusalReason, { code: SessionErrorCode; message: string
   INVALID_TX: { code: "INVALID_TRANSACTION", message: "the account refused the transaction (wrong caller or transaction version)" },
   INVALID_SESSION: { code: "SESSION_INVALID_PARAMETERS", message: "the session parameters are unusable (zero max_calls or valid_until not in the future)" },
   INVALID_SESSION_KEY: { code: "SESSION_INVALID_KEY", message: "the session key is not a Stark public key, or is the owner's key" },
+  AUTHORIZATION_INVALID: { code: "SESSION_AUTHORIZATION_INVALID", message: "the owner's authorization does not verify for these terms on this account and chain" },
+  AUTHORIZATION_REVOKED: { code: "SESSION_AUTHORIZATION_REVOKED", message: "the owner revoked this authorized session (its key, or every session since it was signed)" },
+  AUTHORIZATION_CONFLICT: { code: "SESSION_AUTHORIZATION_CONFLICT", message: "the session key already holds a session this authorization did not create" },
 };
 
 /** The typed error for a contract reason code. */

@@ -3,6 +3,22 @@
 // `@session-account/sdk/policies` (sdk/policies/methods.ts): a dApp without policy
 // sessions does not ship it.
 export { addSessionKeyToContract, type AddSessionKeyToContractParameters, type AddSessionKeyToContractReturnType } from "./actions/addSessionKeyToContract.ts";
+export { authorizeSession, type AuthorizeSessionParameters, type AuthorizeSessionReturnType } from "./actions/authorizeSession.ts";
+export {
+  encodeSessionAuthorization,
+  normalizeSessionTerms,
+  parseSessionAuthorization,
+  SESSION_AUTHORIZATION_DOMAIN,
+  SESSION_AUTHORIZATION_TYPES,
+  type SessionAuthorization,
+  sessionAuthorizationHash,
+  sessionAuthorizationTypedData,
+  type SessionSpendingLimit,
+  type SessionTerms,
+  serializeSessionAuthorization,
+  type SpendingLimitInput,
+} from "./authorization/sessionAuthorization.ts";
+export { SESSION_AUTHORIZATION_MAGIC, sessionSignatureLayout, type SessionSignatureLayoutParameters } from "./signers/signatureLayout.ts";
 export { createSessionKey, type CreateSessionKeyParameters, type CreateSessionKeyReturnType, MAX_SESSION_DURATION_SECONDS } from "./actions/createSessionKey.ts";
 export { executeTransactionWithSession, type ExecuteTransactionWithSessionParameters, type ExecuteTransactionWithSessionReturnType } from "./actions/executeTransactionWithSession.ts";
 export { getOutsideExecutionCall, type GetOutsideExecutionCallParameters } from "./actions/getOutsideExecutionCall.ts";

@@ -31,6 +31,9 @@ export const REASON_CODES = [
   "INVALID_TX",
   "INVALID_SESSION",
   "INVALID_SESSION_KEY",
+  "AUTHORIZATION_INVALID",
+  "AUTHORIZATION_REVOKED",
+  "AUTHORIZATION_CONFLICT",
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -116,3 +116,11 @@ pub trait ISpendingPolicy<TState> {
     fn get_spending_policy(self: @TState, session_key: felt252, token: ContractAddress) -> SpendingPolicy;
     fn remove_spending_policy(ref self: TState, session_key: felt252, token: ContractAddress);
 }
+
+/// Beyond the SNIP: sessions the owner authorizes off-chain (`session::authorization`).
+#[starknet::interface]
+pub trait ISessionAuthorizations<TState> {
+    /// The authorization (its SNIP-12 message hash) that created the key's session at its
+    /// first use; 0 when none did (never used, or registered on chain).
+    fn get_session_authorization(self: @TState, session_key: felt252) -> felt252;
+}

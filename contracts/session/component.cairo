@@ -53,6 +53,9 @@ pub mod SessionComponent {
         /// Every key ever registered, in order of first registration, for `list_sessions`.
         pub SessionKeys_list: Map<u32, felt252>,
         pub SessionKeys_count: u32,
+        /// Session key -> the message hash of the owner's authorization that registered it
+        /// (`session::authorization`), written at its first use; read only on that path.
+        pub SessionKeys_authorizations: Map<felt252, felt252>,
     }
 
     #[event]
@@ -65,6 +68,7 @@ pub mod SessionComponent {
         SessionPolicySet: SessionPolicySet,
         SpendingPolicySet: SpendingPolicySet,
         SpendingPolicyRemoved: SpendingPolicyRemoved,
+        SessionAuthorized: SessionAuthorized,
     }
 
     /// Emitted when a session is registered or replaced.
@@ -127,6 +131,17 @@ pub mod SessionComponent {
         pub session_key: felt252,
         /// FRI.
         pub max_fee_per_tx: u128,
+    }
+
+    /// Emitted when a session the owner authorized off-chain is registered at its first use
+    /// (after the `SessionKeyAdded`, `SessionPolicySet` and `SpendingPolicySet` events a
+    /// registration on chain would emit).
+    #[derive(Drop, PartialEq, starknet::Event)]
+    pub struct SessionAuthorized {
+        #[key]
+        pub session_key: felt252,
+        /// The SNIP-12 message hash the owner signed.
+        pub authorization: felt252,
     }
 
     /// What validation knows about the path it runs on.
@@ -284,37 +299,7 @@ pub mod SessionComponent {
             policy: SessionPolicy,
         ) {
             assert_only_self();
-            assert(policy.valid_after < valid_until, reasons::INVALID_SESSION);
-            let max_fee_units = if policy.max_fee_per_tx == 0 {
-                0
-            } else {
-                fee_units(policy.max_fee_per_tx)
-            };
-            let budget_units: u64 = fee_units(policy.fee_budget).into();
-            assert(
-                (policy.max_transactions == 0) == (policy.period_seconds == 0), reasons::INVALID_SESSION,
-            );
-            assert(policy.max_transactions == 0 || policy.period_seconds >= 3600, reasons::INVALID_SESSION);
-            self.register(session_key, valid_until, max_calls, array![].span(), max_fee_units, true);
-            self
-                .SessionKeys_policies
-                .write(
-                    session_key,
-                    StoredPolicy {
-                        methods_root: policy.methods_root,
-                        timing: PolicyTiming {
-                            valid_after: policy.valid_after,
-                            max_transactions: policy.max_transactions,
-                            period_seconds: policy.period_seconds,
-                            window_start: 0,
-                            window_used: 0,
-                            has_fee_budget: budget_units != 0,
-                            has_spending: false,
-                        },
-                        fees: PolicyFees { budget_units, spent_units: 0 },
-                    },
-                );
-            self.emit(SessionPolicySet { session_key, policy });
+            self.register_policy(session_key, valid_until, max_calls, policy, false);
         }
 
         fn get_session_policy(
@@ -538,6 +523,8 @@ pub mod SessionComponent {
             assert(is_stark_public_key(session_key), reasons::INVALID_SESSION_KEY);
             // The magic felt leads policy signatures: no key may look like it.
             assert(session_key != POLICY_SIGNATURE_MAGIC, reasons::INVALID_SESSION_KEY);
+            // Nor like the magic felt of an authorized session's first use.
+            assert(session_key != crate::signature::SESSION_AUTHORIZATION_MAGIC, reasons::INVALID_SESSION_KEY);
             // The owner key as a session key would be a session that signs like the owner
             // in every other context (off-chain messages, owner outside executions).
             let owner = get_dep_component!(@self, Owner);
@@ -610,6 +597,183 @@ pub mod SessionComponent {
                         session_key, valid_until, max_calls, allowed_entrypoints_len: index,
                     },
                 );
+        }
+    }
+
+    #[generate_trait]
+    impl PolicyRegistrationImpl<
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Owner: OwnerComponent::HasComponent<TContractState>,
+        +Drop<TContractState>,
+    > of PolicyRegistrationTrait<TContractState> {
+        /// Registers or replaces a policy session (what `add_session_with_policy` does, and
+        /// what a first use of an authorization does with its terms): the checks of
+        /// `register`, plus `valid_after < valid_until`, fees in whole 10^15 FRI and a rate
+        /// period of at least an hour (`INVALID_SESSION`). `has_spending`: spending limits
+        /// follow at once. Emits `SessionKeyAdded` and `SessionPolicySet`.
+        fn register_policy(
+            ref self: ComponentState<TContractState>,
+            session_key: felt252,
+            valid_until: u64,
+            max_calls: u32,
+            policy: SessionPolicy,
+            has_spending: bool,
+        ) {
+            assert(policy.valid_after < valid_until, reasons::INVALID_SESSION);
+            let max_fee_units = if policy.max_fee_per_tx == 0 {
+                0
+            } else {
+                fee_units(policy.max_fee_per_tx)
+            };
+            let budget_units: u64 = fee_units(policy.fee_budget).into();
+            assert(
+                (policy.max_transactions == 0) == (policy.period_seconds == 0), reasons::INVALID_SESSION,
+            );
+            assert(policy.max_transactions == 0 || policy.period_seconds >= 3600, reasons::INVALID_SESSION);
+            self.register(session_key, valid_until, max_calls, array![].span(), max_fee_units, true);
+            self
+                .SessionKeys_policies
+                .write(
+                    session_key,
+                    StoredPolicy {
+                        methods_root: policy.methods_root,
+                        timing: PolicyTiming {
+                            valid_after: policy.valid_after,
+                            max_transactions: policy.max_transactions,
+                            period_seconds: policy.period_seconds,
+                            window_start: 0,
+                            window_used: 0,
+                            has_fee_budget: budget_units != 0,
+                            has_spending,
+                        },
+                        fees: PolicyFees { budget_units, spent_units: 0 },
+                    },
+                );
+            self.emit(SessionPolicySet { session_key, policy });
+        }
+    }
+
+    #[embeddable_as(SessionAuthorizationsImpl)]
+    impl SessionAuthorizations<
+        TContractState, +HasComponent<TContractState>,
+    > of crate::interfaces::session::ISessionAuthorizations<ComponentState<TContractState>> {
+        fn get_session_authorization(self: @ComponentState<TContractState>, session_key: felt252) -> felt252 {
+            self.SessionKeys_authorizations.read(session_key)
+        }
+    }
+
+    /// Sessions the owner authorized off-chain (`session::authorization`).
+    #[generate_trait]
+    pub impl AuthorizationImpl<
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Owner: OwnerComponent::HasComponent<TContractState>,
+        +Drop<TContractState>,
+    > of AuthorizationTrait<TContractState> {
+        /// The first use of a session the owner authorized off-chain (or a later one that
+        /// still carries the authorization), on either path. Returns `reasons::OK` or the
+        /// reason code of the first failing check; the caller panics with it, which undoes a
+        /// registration made here. In order:
+        /// A1. the owner's ECDSA signature verifies over the SNIP-12 message hash of the
+        ///     terms for this account on this chain (`AUTHORIZATION_INVALID`);
+        /// A2. its epoch is the account's revoke-all epoch (`AUTHORIZATION_REVOKED`);
+        /// A3. a key never seen (generation 0) is registered with exactly these terms, as
+        ///     `add_session_with_policy` and `set_spending_policy` would (same checks, same
+        ///     events, then `SessionAuthorized`), after `now < valid_until` (`EXPIRED`), and
+        ///     the authorization's hash is recorded for the key. A key whose live session
+        ///     this very authorization created (hash recorded, generation still 1) goes on
+        ///     as it is: nothing is reset. A revoked key (before or after its first use, or
+        ///     by a revoke-all) is `AUTHORIZATION_REVOKED`; any other session of the key is
+        ///     `AUTHORIZATION_CONFLICT`;
+        /// then the session signature is validated as any session's (`validate_session`,
+        /// steps 0-9), under the generation the registration gave: 1.
+        fn validate_authorized_session(
+            ref self: ComponentState<TContractState>,
+            hash: felt252,
+            authorization: crate::session::authorization::SessionAuthorization,
+            signature: SessionSignature,
+            calls: Span<Call>,
+            context: ValidationContext,
+        ) -> felt252 {
+            let terms = authorization.terms;
+            let session_key = terms.session_key;
+            // A1. The owner signed these terms, for this account on this chain.
+            let chain_id = starknet::get_tx_info().unbox().chain_id;
+            let message = crate::session::authorization::authorization_message_hash(
+                @terms, context.account, chain_id,
+            );
+            let owner = get_dep_component!(@self, Owner);
+            if !check_ecdsa_signature(message, owner.Owner_public_key.read(), authorization.owner_r, authorization.owner_s) {
+                return reasons::AUTHORIZATION_INVALID;
+            }
+            // A2. No revoke-all since it was signed.
+            let epoch = self.SessionKeys_epoch.read();
+            if terms.epoch != epoch {
+                return reasons::AUTHORIZATION_REVOKED;
+            }
+            // A3. Register a key never seen; recognise the session this authorization made.
+            let stored = self.SessionKeys_records.read(session_key);
+            if stored.generation == 0 {
+                if context.now >= terms.valid_until {
+                    return reasons::EXPIRED;
+                }
+                self.register_authorized(terms);
+                self.SessionKeys_authorizations.write(session_key, message);
+                self.emit(SessionAuthorized { session_key, authorization: message });
+            } else {
+                let record = effective(stored, epoch);
+                if record.state != SessionState::Active {
+                    return reasons::AUTHORIZATION_REVOKED;
+                }
+                if record.generation != 1 || self.SessionKeys_authorizations.read(session_key) != message {
+                    return reasons::AUTHORIZATION_CONFLICT;
+                }
+            }
+            self.validate_session(hash, signature, calls, context)
+        }
+
+        /// Registers `terms` as a policy session with its spending limits (generation 1: the
+        /// key was never seen). The checks of `set_spending_policy` per limit, and a token
+        /// named twice (`INVALID_SESSION`).
+        fn register_authorized(
+            ref self: ComponentState<TContractState>, terms: crate::session::authorization::SessionTerms,
+        ) {
+            let session_key = terms.session_key;
+            let policy = SessionPolicy {
+                valid_after: terms.valid_after,
+                methods_root: terms.methods_root,
+                max_fee_per_tx: terms.max_fee_per_tx,
+                fee_budget: terms.fee_budget,
+                max_transactions: terms.max_transactions,
+                period_seconds: terms.period_seconds,
+            };
+            let limits = terms.spending_limits;
+            self.register_policy(session_key, terms.valid_until, terms.max_calls, policy, !limits.is_empty());
+            let generation: u32 = 1;
+            let mut index: u32 = 0;
+            for limit in limits {
+                let crate::session::authorization::SpendingLimit {
+                    token, max_per_call, max_per_window, window_seconds,
+                } = *limit;
+                assert(max_per_call <= max_per_window, reasons::INVALID_SESSION);
+                assert(window_seconds != 0 && window_seconds <= 366 * 86400, reasons::INVALID_SESSION);
+                for earlier in limits.slice(0, index) {
+                    assert(*earlier.token != token, reasons::INVALID_SESSION);
+                }
+                self.SessionKeys_spending_tokens.write((session_key, generation, index), token);
+                self
+                    .SessionKeys_spending
+                    .write(
+                        (session_key, generation, token),
+                        SpendingPolicy { max_per_call, max_per_window, window_seconds, spent_in_window: 0, window_start: 0 },
+                    );
+                self.emit(SpendingPolicySet { session_key, token, max_per_call, max_per_window, window_seconds });
+                index += 1;
+            }
+            if index != 0 {
+                self.SessionKeys_spending_tokens_len.write((session_key, generation), index);
+            }
         }
     }
 
@@ -712,11 +876,19 @@ pub mod SessionComponent {
 
         /// Revokes a live session: every field reads 0, the whitelist is gone, and the
         /// generation grows so no signature made before verifies again, even after a new
-        /// registration. Panics with the reason when the key holds no live session.
+        /// registration. A key never registered is revoked too, ahead of use: an owner's
+        /// authorization of it (which registers only keys never seen) can then never be
+        /// used; the key joins the list, as revoked. Panics with the reason when the key's
+        /// session is already revoked.
         fn revoke(ref self: ComponentState<TContractState>, session_key: felt252) {
             let previous = self.load(session_key);
             if previous.state != SessionState::Active {
-                core::panic_with_felt252(absent_reason(@previous));
+                if previous.generation != 0 {
+                    core::panic_with_felt252(absent_reason(@previous));
+                }
+                let count = self.SessionKeys_count.read();
+                self.SessionKeys_list.write(count, session_key);
+                self.SessionKeys_count.write(count + 1);
             }
             self
                 .SessionKeys_records

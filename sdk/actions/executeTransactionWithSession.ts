@@ -45,8 +45,8 @@ export async function executeTransactionWithSession({ provider, accountAddress, 
   const normalized = normalizeCalls(calls);
   const { maxFee, tip } = resolveFeeLimits(fees);
   const key = await resolveSessionKey(session);
-  const { generation, chainId, policy } = await preflightSession(provider, accountAddress, key, normalized);
-  const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId, maxFee, maxTip: tip, ...(policy ? { policy } : {}) });
+  const { generation, chainId, policy, authorization } = await preflightSession(provider, accountAddress, key, normalized);
+  const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId, maxFee, maxTip: tip, ...(policy ? { policy } : {}), ...(authorization ? { authorization } : {}) });
   const account = new Account({ provider, address: accountAddress, signer, cairoVersion: "1", ...(paymaster ? { paymaster: paymaster.client } : {}) });
   if (paymaster) {
     const sent = await sendThroughPaymaster(account, normalized, paymaster, maxFee);

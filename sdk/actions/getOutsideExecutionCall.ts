@@ -1,6 +1,6 @@
 import { type Call, type OutsideExecution, OutsideExecutionVersion, outsideExecution } from "starknet";
 import { SessionError } from "../errors.ts";
-import { POLICY_SIGNATURE_MAGIC } from "../signers/sessionSigner.ts";
+import { POLICY_SIGNATURE_MAGIC, SESSION_AUTHORIZATION_MAGIC } from "../signers/signatureLayout.ts";
 import { getOutsideExecutionTypedData, type GetOutsideExecutionTypedDataParameters } from "./getOutsideExecutionTypedData.ts";
 
 export type GetOutsideExecutionCallParameters =
@@ -20,9 +20,9 @@ export async function getOutsideExecutionCall(parameters: GetOutsideExecutionCal
     execution = built.outsideExecution;
     signature = built.signature as string[];
   }
-  const policyFormat = signature.length > 4 && BigInt(signature[0] ?? 0) === BigInt(POLICY_SIGNATURE_MAGIC);
-  if (signature.length !== 4 && signature.length !== 2 && !policyFormat) {
-    throw new SessionError("INVALID_INPUT", "signature must be [r, s], [session_pubkey, r, s, valid_until] or a policy session's [POLICY_SIGNATURE_MAGIC, ...]");
+  const tagged = signature.length > 4 && [POLICY_SIGNATURE_MAGIC, SESSION_AUTHORIZATION_MAGIC].some((magic) => BigInt(signature[0] ?? 0) === BigInt(magic));
+  if (signature.length !== 4 && signature.length !== 2 && !tagged) {
+    throw new SessionError("INVALID_INPUT", "signature must be [r, s], [session_pubkey, r, s, valid_until], a policy session's [POLICY_SIGNATURE_MAGIC, ...] or an authorized session's first use [SESSION_AUTHORIZATION_MAGIC, ...]");
   }
   const [call] = outsideExecution.buildExecuteFromOutsideCall({ outsideExecution: execution, signature, signerAddress: parameters.accountAddress, version: OutsideExecutionVersion.V2 });
   return call as Call;

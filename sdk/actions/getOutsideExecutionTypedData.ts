@@ -31,7 +31,11 @@ export interface GetOutsideExecutionTypedDataReturnType {
   /** What the session key signed, `poseidon(messageHash, generation)`, when `session` was given. */
   sessionMessageHash?: string;
   outsideExecution: OutsideExecution;
-  /** `[session_pubkey, r, s, valid_until]`, present when `session` was given. */
+  /**
+   * The session's signature, present when `session` was given: `[session_pubkey, r, s,
+   * valid_until]`, the policy format for a policy session, behind the owner's authorization
+   * on an authorized session's first use (`sessionSignatureLayout`).
+   */
   signature?: string[];
 }
 
@@ -82,8 +86,8 @@ export async function getOutsideExecutionTypedData(parameters: GetOutsideExecuti
   const messageHash = typedData.getMessageHash(data, accountAddress);
   const result: GetOutsideExecutionTypedDataReturnType = { typedData: data, messageHash, outsideExecution: execution };
   if (key) {
-    const { generation, chainId: sessionChain, policy } = await preflightSession(provider, accountAddress, key, calls);
-    const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId: sessionChain, ...(policy ? { policy } : {}) });
+    const { generation, chainId: sessionChain, policy, authorization } = await preflightSession(provider, accountAddress, key, calls);
+    const signer = new SessionSigner({ privateKey: key.privateKey, validUntil: key.validUntil, generation, accountAddress, chainId: sessionChain, ...(policy ? { policy } : {}), ...(authorization ? { authorization } : {}) });
     result.signature = stark.signatureToHexArray(await signer.signMessage(data, accountAddress));
     result.sessionMessageHash = sessionMessageHash(messageHash, generation);
   }

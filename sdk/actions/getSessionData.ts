@@ -1,12 +1,20 @@
 import { CallData, num, type ProviderInterface } from "starknet";
+import { parseSessionAuthorization, type SessionAuthorization, sessionAuthorizationHash } from "../authorization/sessionAuthorization.ts";
+import { errorFromReason } from "../errors.ts";
 
 export interface GetSessionDataParameters {
   provider: ProviderInterface;
   accountAddress: string;
   sessionPublicKey: string;
+  /**
+   * The owner's authorization of this session, if it was authorized off-chain: before its
+   * first use the account knows nothing of it, so its terms tell what the session may do.
+   */
+  authorization?: SessionAuthorization | string;
 }
 
-export type SessionStatus = "active" | "not_yet_valid" | "expired" | "exhausted" | "revoked" | "not_registered";
+/** `authorized`: authorized off-chain and not used yet; its first transaction registers it. */
+export type SessionStatus = "active" | "authorized" | "not_yet_valid" | "expired" | "exhausted" | "revoked" | "not_registered";
 
 export interface GetSessionDataReturnType {
   isActive: boolean;
@@ -22,6 +30,12 @@ export interface GetSessionDataReturnType {
   generation: number;
   /** The account's cap on one session transaction's worst-case fee, in FRI (0 when not live). */
   maxFeePerTx: bigint;
+  /**
+   * A session authorized off-chain: the owner's authorization (its SNIP-12 message hash) and
+   * whether its first use has registered the session. From the account's record
+   * (`get_session_authorization`), or from the `authorization` passed while it is unused.
+   */
+  offChain?: { authorizationHash: string; firstUsed: boolean };
   /** A policy session's policy and what it used; undefined for a SNIP session. */
   policy?: {
     validAfter: number;
@@ -35,10 +49,15 @@ export interface GetSessionDataReturnType {
 
 const felt = (value: string | undefined) => BigInt(value ?? 0);
 
-/** Reads a session from the account: the SNIP view, the whitelist, the revoked flag, the generation, and the time. */
-export async function getSessionData({ provider, accountAddress, sessionPublicKey }: GetSessionDataParameters): Promise<GetSessionDataReturnType> {
+/**
+ * Reads a session from the account: the SNIP view, the whitelist, the revoked flag, the
+ * generation, the authorization that created it (if any), and the time. With the owner's
+ * `authorization` of a session not used yet, reports it from its terms (`authorized`, or
+ * why it could not be used: `expired`, `not_yet_valid`, `revoked`).
+ */
+export async function getSessionData({ provider, accountAddress, sessionPublicKey, authorization }: GetSessionDataParameters): Promise<GetSessionDataReturnType> {
   const key = CallData.compile([sessionPublicKey]);
-  const [data, entrypoints, revoked, generation, maxFee, policyView, block] = await Promise.all([
+  const [data, entrypoints, revoked, generation, maxFee, policyView, block, recorded, epoch] = await Promise.all([
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_data", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_allowed_entrypoints", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "is_session_revoked", calldata: key }),
@@ -46,6 +65,8 @@ export async function getSessionData({ provider, accountAddress, sessionPublicKe
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_max_fee", calldata: key }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_policy", calldata: key }),
     provider.getBlockWithTxHashes("latest"),
+    provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_authorization", calldata: key }),
+    authorization === undefined ? Promise.resolve(["0x0"]) : provider.callContract({ contractAddress: accountAddress, entrypoint: "get_sessions_epoch", calldata: [] }),
   ]);
   const [validUntil, maxCalls, callsUsed] = [felt(data[0]), felt(data[1]), felt(data[2])];
   // get_allowed_entrypoints returns a Cairo array: its length, then the items.
@@ -69,6 +90,39 @@ export async function getSessionData({ provider, accountAddress, sessionPublicKe
     generation: Number(felt(generation[0])),
     maxFeePerTx: felt(maxFee[0]),
   };
+  const recordedHash = felt(recorded[0]);
+  if (recordedHash !== 0n) result.offChain = { authorizationHash: num.toHex(recordedHash), firstUsed: true };
+  if (authorization !== undefined && recordedHash === 0n && felt(generation[0]) === 0n) {
+    // Authorized off-chain, not used yet: what its terms allow.
+    const parsed = parseSessionAuthorization(authorization);
+    const { terms } = parsed;
+    if (BigInt(parsed.accountAddress) !== BigInt(accountAddress) || BigInt(terms.sessionKey) !== BigInt(sessionPublicKey)) {
+      throw errorFromReason("AUTHORIZATION_INVALID", { details: "the authorization is for another account or session key" });
+    }
+    const now = BigInt(block.timestamp);
+    let unused: SessionStatus;
+    if (felt(epoch[0]) !== BigInt(terms.epoch)) unused = "revoked";
+    else if (now >= BigInt(terms.validUntil)) unused = "expired";
+    else if (now < BigInt(terms.validAfter)) unused = "not_yet_valid";
+    else unused = "authorized";
+    result.offChain = { authorizationHash: sessionAuthorizationHash(parsed), firstUsed: false };
+    return {
+      ...result,
+      isActive: unused === "authorized",
+      status: unused,
+      validUntil: terms.validUntil,
+      maxCalls: terms.maxCalls,
+      remainingCalls: terms.maxCalls,
+      maxFeePerTx: BigInt(terms.maxFeePerTx) === 0n ? 10n ** 18n : BigInt(terms.maxFeePerTx),
+      policy: {
+        validAfter: terms.validAfter,
+        methodsRoot: num.toHex(terms.methodsRoot),
+        feeBudget: BigInt(terms.feeBudget),
+        feeSpent: 0n,
+        ...(terms.maxTransactions ? { rateLimit: { maxTransactions: terms.maxTransactions, periodSeconds: terms.periodSeconds, windowStart: 0, usedInWindow: 0 } } : {}),
+      },
+    };
+  }
   if (hasPolicy === 1n) {
     result.policy = {
       validAfter: Number(validAfter ?? 0n),

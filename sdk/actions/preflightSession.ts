@@ -1,4 +1,5 @@
 import { type ProviderInterface, num } from "starknet";
+import { type SessionAuthorization, sessionAuthorizationHash } from "../authorization/sessionAuthorization.ts";
 import { errorFromReason, SessionError } from "../errors.ts";
 import type { MethodPolicy } from "../policies/methods.ts";
 import { type CallProofEncoder, NO_METHOD_POLICY } from "../signers/sessionSigner.ts";
@@ -16,6 +17,11 @@ export interface SessionContext {
    * method root); undefined for a SNIP session.
    */
   policy: CallProofEncoder | undefined;
+  /**
+   * The owner's authorization to send with the signature: set only while the account has
+   * no record of the key (its first use registers it, under generation 1).
+   */
+  authorization?: SessionAuthorization;
 }
 
 /**
@@ -27,10 +33,14 @@ export interface SessionContext {
 export async function preflightSession(
   provider: ProviderInterface,
   accountAddress: string,
-  session: { publicKey: string; validUntil: bigint; methodPolicy?: MethodPolicy | undefined },
+  session: { publicKey: string; validUntil: bigint; methodPolicy?: MethodPolicy | undefined; authorization?: SessionAuthorization | undefined },
   calls: readonly NormalizedCall[],
 ): Promise<SessionContext> {
   await assertSessionSupport({ provider, accountAddress });
+  if (session.authorization !== undefined) {
+    const firstUse = await authorizationFirstUse(provider, accountAddress, session as typeof session & { authorization: SessionAuthorization }, calls);
+    if (firstUse !== undefined) return firstUse;
+  }
   const [reason, [registered], [generation], chainId, policyView] = await Promise.all([
     getSessionStatus({ provider, accountAddress, sessionPublicKey: session.publicKey, calls }),
     provider.callContract({ contractAddress: accountAddress, entrypoint: "get_session_data", calldata: [session.publicKey] }, "pre_confirmed"),
@@ -47,6 +57,48 @@ export async function preflightSession(
   // A session ending itself needs no method proof (the account allows it whatever the policy).
   const policy = endsItself && BigInt(policyView[0] ?? 0) === 1n ? NO_METHOD_POLICY : await policyProver(policyView, session.methodPolicy, calls);
   return { generation: BigInt(generation ?? 0), chainId: num.toHex(chainId), policy };
+}
+
+/**
+ * For a session given with the owner's authorization: undefined once the account recorded
+ * this authorization for the key (the session is registered: the usual preflight applies);
+ * the first-use context while the key has no record; otherwise the reason the account
+ * would refuse the authorization, thrown.
+ */
+async function authorizationFirstUse(
+  provider: ProviderInterface,
+  accountAddress: string,
+  session: { publicKey: string; validUntil: bigint; methodPolicy?: MethodPolicy | undefined; authorization: SessionAuthorization },
+  calls: readonly NormalizedCall[],
+): Promise<SessionContext | undefined> {
+  const { authorization } = session;
+  const { terms } = authorization;
+  const call = (entrypoint: string, calldata: string[] = []) => provider.callContract({ contractAddress: accountAddress, entrypoint, calldata }, "pre_confirmed");
+  const [[generation], [recorded], [revoked], [epoch], chainId, block] = await Promise.all([
+    call("get_session_generation", [session.publicKey]),
+    call("get_session_authorization", [session.publicKey]),
+    call("is_session_revoked", [session.publicKey]),
+    call("get_sessions_epoch"),
+    provider.getChainId(),
+    provider.getBlockWithTxHashes("latest"),
+  ]);
+  const refused = (reason: "AUTHORIZATION_INVALID" | "AUTHORIZATION_REVOKED" | "AUTHORIZATION_CONFLICT", details: string) => errorFromReason(reason, { details });
+  if (BigInt(authorization.accountAddress) !== BigInt(accountAddress) || BigInt(authorization.chainId) !== BigInt(chainId)) {
+    throw refused("AUTHORIZATION_INVALID", `the authorization is for account ${authorization.accountAddress} on chain ${authorization.chainId}`);
+  }
+  const hash = sessionAuthorizationHash(authorization);
+  if (BigInt(generation ?? 0) !== 0n) {
+    if (BigInt(revoked ?? 0) === 1n) throw refused("AUTHORIZATION_REVOKED", "the session's key was revoked");
+    if (BigInt(recorded ?? 0) === BigInt(hash)) return undefined;
+    throw refused("AUTHORIZATION_CONFLICT", "the key holds a session this authorization did not create");
+  }
+  if (BigInt(epoch ?? 0) !== BigInt(terms.epoch)) throw refused("AUTHORIZATION_REVOKED", "every session was revoked since the authorization was signed");
+  if (block.timestamp >= terms.validUntil) throw errorFromReason("EXPIRED");
+  if (block.timestamp < terms.validAfter) throw errorFromReason("NOT_YET_VALID");
+  const endsItself = calls.length === 1 && calls[0]?.entrypoint === "end_session" && BigInt(calls[0].contractAddress) === BigInt(accountAddress);
+  // The first use registers a policy session: its root is the terms'.
+  const policy = endsItself ? NO_METHOD_POLICY : await policyProver(["0x1", "0x0", terms.methodsRoot], session.methodPolicy, calls);
+  return { generation: 1n, chainId: num.toHex(chainId), policy, authorization };
 }
 
 /** What a policy session signs with, checked against the account's root before any signature. */

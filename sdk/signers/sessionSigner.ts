@@ -21,10 +21,12 @@ import {
   transaction,
   type TypedData,
 } from "starknet";
+import type { SessionAuthorization } from "../authorization/sessionAuthorization.ts";
 import { poseidonHash } from "../crypto/poseidon.ts";
 import { SessionError } from "../errors.ts";
 import { assertWithinFeeLimit, DEFAULT_MAX_FEE } from "../utils/fees.ts";
 import { createInvokeTransactionHasher } from "../utils/transactionHash.ts";
+import { POLICY_SIGNATURE_MAGIC, sessionSignatureLayout } from "./signatureLayout.ts";
 
 export interface SessionSignerParameters {
   /** The session's private key (hex). */
@@ -52,6 +54,14 @@ export interface SessionSignerParameters {
    * or `NO_METHOD_POLICY` for a policy without a method root).
    */
   policy?: CallProofEncoder;
+  /**
+   * The owner's authorization of this session (`authorizeSession`), for its first use: every
+   * signature then leads with it, and the account registers the session from it. Pass it
+   * only while the key has no record on the account (the SDK's actions check); the
+   * generation is then 1. Such a session signs in the policy format (`policy` defaults to
+   * `NO_METHOD_POLICY`; pass the method policy's prover when the terms have a methods root).
+   */
+  authorization?: SessionAuthorization;
 }
 
 /** A call as the account sees it. */
@@ -69,8 +79,7 @@ export interface CallProofEncoder {
 /** The prover of a policy session without a method root: no proofs. */
 export const NO_METHOD_POLICY: CallProofEncoder = { encodeCallProofs: () => ["0x0"] };
 
-/** Leads a policy session's signature (contracts/signature.cairo). */
-export const POLICY_SIGNATURE_MAGIC = shortString.encodeShortString("SESSION_POLICY_V1");
+export { POLICY_SIGNATURE_MAGIC };
 
 /** What a session key signs: `poseidon(hash, generation)` (contracts/components/session.cairo). */
 export function sessionMessageHash(messageHash: string | bigint, generation: number | bigint): string {
@@ -96,12 +105,12 @@ export class SessionSigner extends Signer {
   readonly maxFee: bigint;
   readonly maxTip: bigint;
   readonly policy: CallProofEncoder | undefined;
+  readonly authorization: SessionAuthorization | undefined;
   private readonly invokeHash = createInvokeTransactionHasher();
-  private readonly validUntilHex: string;
   /** The encoded proofs for the calls being signed (set just before `signRaw`). */
   private pendingProofs: string[] | undefined;
 
-  constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n, policy }: SessionSignerParameters) {
+  constructor({ privateKey, validUntil, generation, accountAddress, chainId, maxFee = DEFAULT_MAX_FEE, maxTip = 0n, policy, authorization }: SessionSignerParameters) {
     super(privateKey);
     this.publicKey = ec.starkCurve.getStarkKey(privateKey);
     this.validUntil = BigInt(validUntil);
@@ -112,8 +121,18 @@ export class SessionSigner extends Signer {
     this.chainId = num.toHex(chainId);
     this.maxFee = maxFee;
     this.maxTip = maxTip;
-    this.validUntilHex = num.toHex(this.validUntil);
     this.policy = policy;
+    this.authorization = authorization;
+    if (authorization !== undefined) {
+      const { terms } = authorization;
+      if (BigInt(terms.sessionKey) !== BigInt(this.publicKey) || BigInt(authorization.accountAddress) !== BigInt(this.accountAddress) || BigInt(authorization.chainId) !== BigInt(this.chainId)) {
+        throw new SessionError("INVALID_INPUT", "the authorization is for another session key, account or chain than this signer's");
+      }
+      if (BigInt(terms.validUntil) !== this.validUntil) throw new SessionError("INVALID_INPUT", `the authorization's validUntil is ${terms.validUntil}, not ${this.validUntil}`);
+      if (this.generation !== 1n) throw new SessionError("INVALID_INPUT", "an authorization's first use signs under generation 1 (the registration it makes)");
+      if (policy === undefined && BigInt(terms.methodsRoot) !== 0n) throw new SessionError("INVALID_INPUT", "the authorization has a methods root: pass the method policy's prover (policy)");
+      this.policy = policy ?? NO_METHOD_POLICY;
+    }
   }
 
   /**
@@ -202,14 +221,14 @@ export class SessionSigner extends Signer {
 
   /**
    * `[session_pubkey, r, s, valid_until]` over `poseidon(msgHash, generation)`, or for a
-   * policy session the same behind the magic felt and followed by the calls' proofs.
+   * policy session the same behind the magic felt and followed by the calls' proofs, behind
+   * the owner's authorization on a first use (`sessionSignatureLayout`).
    */
   protected override async signRaw(msgHash: string): Promise<Signature> {
     const { r, s } = ec.starkCurve.sign(sessionMessageHash(msgHash, this.generation), this.pk);
     const proofs = this.pendingProofs;
     this.pendingProofs = undefined;
-    const signature = [this.publicKey, num.toHex(r), num.toHex(s), this.validUntilHex];
-    return proofs === undefined ? signature : [POLICY_SIGNATURE_MAGIC, ...signature, ...proofs];
+    return sessionSignatureLayout({ sessionPublicKey: this.publicKey, r, s, validUntil: this.validUntil, ...(proofs === undefined ? {} : { proofs }), ...(this.authorization === undefined ? {} : { authorization: this.authorization }) });
   }
 
   private assertOwnAccount(accountAddress: string, chainId: string): void {

@@ -1,5 +1,6 @@
 // The session key a caller hands to an action: in clear, or encrypted with its secret.
 import { ec } from "starknet";
+import { parseSessionAuthorization, type SessionAuthorization } from "../authorization/sessionAuthorization.ts";
 import { decryptPrivateKey } from "../crypto/encryption.ts";
 import { SessionError } from "../errors.ts";
 import type { MethodPolicy } from "../policies/methods.ts";
@@ -14,6 +15,13 @@ export type SessionKeyInput = (
    * text): the SDK attaches its proofs to every signature.
    */
   methodPolicy?: MethodPolicy | string;
+  /**
+   * For a session the owner authorized off-chain (`authorizeSession`), the authorization
+   * (or its `serializeSessionAuthorization` text): the SDK sends it with the session's first
+   * transaction, while the account has no record of the key, and the account registers the
+   * session from it.
+   */
+  authorization?: SessionAuthorization | string;
 };
 
 export interface ResolvedSessionKey {
@@ -21,6 +29,7 @@ export interface ResolvedSessionKey {
   publicKey: string;
   validUntil: bigint;
   methodPolicy: MethodPolicy | undefined;
+  authorization: SessionAuthorization | undefined;
 }
 
 export async function resolveSessionKey(input: SessionKeyInput): Promise<ResolvedSessionKey> {
@@ -35,5 +44,10 @@ export async function resolveSessionKey(input: SessionKeyInput): Promise<Resolve
   }
   // Loaded only for a policy session: a dApp without policies does not ship the Merkle code.
   const methodPolicy = typeof input.methodPolicy === "string" ? (await import("../policies/methods.ts")).methodPolicyFromJSON(input.methodPolicy) : input.methodPolicy;
-  return { privateKey, publicKey: ec.starkCurve.getStarkKey(privateKey), validUntil, methodPolicy };
+  const authorization = input.authorization === undefined ? undefined : parseSessionAuthorization(input.authorization);
+  const publicKey = ec.starkCurve.getStarkKey(privateKey);
+  if (authorization !== undefined && (BigInt(authorization.terms.sessionKey) !== BigInt(publicKey) || BigInt(authorization.terms.validUntil) !== validUntil)) {
+    throw new SessionError("INVALID_INPUT", "the authorization is for another session key or another validUntil than the session given");
+  }
+  return { privateKey, publicKey, validUntil, methodPolicy, authorization };
 }
