@@ -47,6 +47,7 @@ export const SESSION_ERROR_CODES = [
   "TRANSACTION_REJECTED",
   "TRANSACTION_REVERTED",
   "PAYMASTER_REJECTED",
+  "WALLET_API_REJECTED",
 ] as const;
 
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];

@@ -59,3 +59,15 @@ export type { SessionPaymasterOptions } from "./utils/paymasterSend.ts";
 export { type NormalizedCall, normalizeCalls } from "./utils/calls.ts";
 export { toSelector } from "./utils/entrypoints.ts";
 export type { SessionKeyInput } from "./utils/sessionKey.ts";
+export {
+  type CallsStatus,
+  type CreateSessionRequest,
+  createWalletClient,
+  type PreparedCalls,
+  type SendCallsParameters,
+  type SignatureRequest,
+  type WalletCall,
+  type WalletClient,
+  type WalletClientParameters,
+  type WalletPermission,
+} from "./wallet/walletClient.ts";

@@ -10,6 +10,7 @@ import { connectDatabase, type Database } from "./db/database.ts";
 import { migrate } from "./db/migrate.ts";
 import { isAvailable, paymasterMethods } from "./paymaster/methods.ts";
 import { handleJsonRpc, type MethodTable } from "./rpc/jsonRpc.ts";
+import { walletMethods } from "./wallet/methods.ts";
 
 export interface Relayer {
   url: string;
@@ -22,7 +23,7 @@ export interface Relayer {
 
 export interface StartRelayerOptions {
   logger?: FastifyServerOptions["logger"];
-  /** Further JSON-RPC methods served beside SNIP-29's (the wallet API). */
+  /** Further JSON-RPC methods served beside SNIP-29's and the wallet API's. */
   extraMethods?: (context: RelayerContext) => MethodTable;
   /** Run the tracker loop (default true); tests may drive `tracker.tick()` themselves. */
   track?: boolean;
@@ -51,7 +52,7 @@ export async function startRelayer(config: RelayerConfig, options: StartRelayerO
     await db.close();
     throw error;
   }
-  const methods: MethodTable = { ...paymasterMethods(context), ...(options.extraMethods?.(context) ?? {}) };
+  const methods: MethodTable = { ...paymasterMethods(context), ...walletMethods(context), ...(options.extraMethods?.(context) ?? {}) };
 
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {

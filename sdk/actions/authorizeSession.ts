@@ -35,6 +35,8 @@ export interface AuthorizeSessionReturnType {
   typedData: TypedData;
   /** Its message hash for the account: what the owner's key signs, and the authorization's identity. */
   messageHash: string;
+  /** The terms signed (JSON-safe): with the owner's `[r, s]` they make the `SessionAuthorization`, e.g. on a server. */
+  terms: SessionTerms;
   /** The authorization to hand to the session's holder, once the owner signed (`[r, s]` or `{ r, s }`); checked against the owner's key. */
   authorization(ownerSignature: Signature): SessionAuthorization;
   /** The method policy to keep with the session (pass it as `session.methodPolicy`), when `policy.methods` was given. */
@@ -123,5 +125,5 @@ export async function authorizeSession({ provider, accountAddress, sessionPublic
     }
     return { accountAddress: address, chainId: chain, terms, ownerSignature: pair };
   };
-  return { typedData: data, messageHash, authorization, ...(methodPolicy ? { methodPolicy } : {}) };
+  return { typedData: data, messageHash, terms, authorization, ...(methodPolicy ? { methodPolicy } : {}) };
 }

@@ -236,6 +236,7 @@ describe("public API", () => {
       "createMemoryStorage",
       "createSessionKey",
       "createSessionStore",
+      "createWalletClient",
       "decodeReason",
       "decryptPrivateKey",
       "encodeSessionAuthorization",

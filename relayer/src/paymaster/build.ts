@@ -1,16 +1,18 @@
 // paymaster_buildTransaction: checks the request, estimates the user's calls, and returns
 // the SNIP-9 V2 outside execution to sign (in default mode with the fee transfer
 // appended). Every build is recorded: execute relays only typed data built here.
-import { num, stark } from "starknet";
+import { num, stark, type TypedData } from "starknet";
 import { estimateInvoke, errorText } from "../chain/estimate.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
-import { paymasterError } from "../rpc/errors.ts";
+import type { GasToken } from "../config.ts";
+import { paymasterError, policyRefusal } from "../rpc/errors.ts";
+import type { ApiKeyPolicy } from "../sponsor/apiKeys.ts";
 import type { RequestContext } from "../rpc/jsonRpc.ts";
 import { assertTargetsAllowed, resolveAccess } from "./access.ts";
 import { checkUserAccount } from "./accountSupport.ts";
 import { attributeFailure } from "./failures.ts";
 import { ANY_CALLER, feeTransfer, messageHashOf, type StoredOutsideExecution, typedDataOf } from "./outsideExecution.ts";
-import { address, calls as readCalls, type ExecutionParameters, namedParams, object, type TimeBounds } from "./params.ts";
+import { address, type ContractCall, calls as readCalls, type ExecutionParameters, type FeeMode, namedParams, object, type TimeBounds } from "./params.ts";
 import { findGasToken, friToToken } from "./tokens.ts";
 
 /**
@@ -36,17 +38,43 @@ function hex(value: bigint): string {
   return num.toHex(value);
 }
 
-export async function buildTransaction(context: RelayerContext, params: unknown, request: RequestContext) {
-  const { transaction, parameters } = namedParams(params);
-  const invoke = object(transaction.invoke, "transaction.invoke");
-  const userAddress = address(invoke.user_address, "transaction.invoke.user_address");
-  const userCalls = readCalls(invoke.calls, "transaction.invoke.calls");
-  const key = await resolveAccess(context, request, parameters.feeMode);
-  if (parameters.feeMode.mode === "sponsored" && key) assertTargetsAllowed(key, userCalls);
-  const token = parameters.feeMode.mode === "default" ? findGasToken(context.config.gasTokens, parameters.feeMode.gasToken) : undefined;
+export interface OutsideExecutionRequest {
+  userAddress: string;
+  calls: ContractCall[];
+  feeMode: FeeMode;
+  timeBounds: TimeBounds | undefined;
+  /** The sponsor's key; required for sponsored fees. */
+  key: ApiKeyPolicy | undefined;
+  /** The wallet-API session the execution is prepared for, if any. */
+  sessionId?: string;
+}
+
+export interface BuiltOutsideExecution {
+  typedData: TypedData;
+  messageHash: string;
+  window: { executeAfter: number; executeBefore: number };
+  /** FRI. */
+  estimatedFri: bigint;
+  suggestedFri: bigint;
+  token: GasToken | undefined;
+  /** The appended transfer's amount, in the gas token (default mode). */
+  feeAmount: bigint | undefined;
+}
+
+/**
+ * Checks and records an outside execution of `calls` for the user to sign: the account
+ * (deployed, SNIP-9 V2), the sponsor's targets, the gas token, the window, and an estimate
+ * of the calls (with the fee transfer when the user pays).
+ */
+export async function buildOutsideExecution(context: RelayerContext, { userAddress, calls: userCalls, feeMode, timeBounds, key, sessionId }: OutsideExecutionRequest): Promise<BuiltOutsideExecution> {
+  if (feeMode.mode === "sponsored") {
+    if (!key) throw policyRefusal("API_KEY_REQUIRED", "sponsored transactions need an x-paymaster-api-key header", 401);
+    assertTargetsAllowed(key, userCalls);
+  }
+  const token = feeMode.mode === "default" ? findGasToken(context.config.gasTokens, feeMode.gasToken) : undefined;
   await checkUserAccount(context, userAddress);
   const now = await chainNow(context);
-  const window = windowOf(context, now, parameters.timeBounds);
+  const window = windowOf(context, now, timeBounds);
 
   // The calls as the user's own transaction (validation skipped: nothing is signed yet),
   // with the fee transfer when the user pays: a call that would fail is refused here.
@@ -74,14 +102,26 @@ export async function buildTransaction(context: RelayerContext, params: unknown,
     calls: token && feeAmount !== undefined ? [...userCalls, feeTransfer(token.address, context.config.feeRecipient, feeAmount)] : userCalls,
   };
   const typedData = typedDataOf(context.chainId, execution);
+  const messageHash = messageHashOf(typedData, userAddress);
   await context.db.query(
-    "INSERT INTO builds (user_address, message_hash, api_key_id, fee_mode, gas_token, fee_amount, outside_execution, execute_before) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    [userAddress, messageHashOf(typedData, userAddress), key?.id ?? null, parameters.feeMode.mode, token?.address ?? null, feeAmount?.toString() ?? null, JSON.stringify(execution), window.executeBefore],
+    "INSERT INTO builds (user_address, message_hash, api_key_id, fee_mode, gas_token, fee_amount, outside_execution, execute_before, session_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    [userAddress, messageHash, key?.id ?? null, feeMode.mode, token?.address ?? null, feeAmount?.toString() ?? null, JSON.stringify(execution), window.executeBefore, sessionId ?? null],
   );
+  return { typedData, messageHash, window, estimatedFri, suggestedFri, token, feeAmount };
+}
+
+export async function buildTransaction(context: RelayerContext, params: unknown, request: RequestContext) {
+  const { transaction, parameters } = namedParams(params);
+  const invoke = object(transaction.invoke, "transaction.invoke");
+  const userAddress = address(invoke.user_address, "transaction.invoke.user_address");
+  const calls = readCalls(invoke.calls, "transaction.invoke.calls");
+  const key = await resolveAccess(context, request, parameters.feeMode);
+  const built = await buildOutsideExecution(context, { userAddress, calls, feeMode: parameters.feeMode, timeBounds: parameters.timeBounds, key });
+  const { token, estimatedFri, suggestedFri, feeAmount } = built;
   return {
     type: "invoke",
-    typed_data: typedData,
-    parameters: echoParameters(parameters, window),
+    typed_data: built.typedData,
+    parameters: echoParameters(parameters, built.window),
     fee: {
       gas_token_price_in_strk: hex(token?.priceInStrk ?? 10n ** 18n),
       estimated_fee_in_strk: hex(estimatedFri),

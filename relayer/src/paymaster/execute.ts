@@ -9,12 +9,12 @@ import { submit } from "../chain/submitter.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
 import { invalidParams, paymasterError, policyRefusal } from "../rpc/errors.ts";
 import type { RequestContext } from "../rpc/jsonRpc.ts";
-import { getApiKey } from "../sponsor/apiKeys.ts";
+import { type ApiKeyPolicy, getApiKey } from "../sponsor/apiKeys.ts";
 import { release, reserve } from "../sponsor/budgets.ts";
 import { resolveAccess } from "./access.ts";
 import { relayedFailureError } from "./failures.ts";
 import { messageHashOf, relayedCall, type StoredOutsideExecution } from "./outsideExecution.ts";
-import { address, felts, MAX_SIGNATURE, namedParams, object } from "./params.ts";
+import { address, type FeeMode, felts, MAX_SIGNATURE, namedParams, object } from "./params.ts";
 import { findGasToken, friToToken } from "./tokens.ts";
 
 /** An execution must still have this long to go when it is sent. */
@@ -44,13 +44,32 @@ export async function executeTransaction(context: RelayerContext, params: unknow
   } catch (error) {
     throw paymasterError("INVALID_SIGNATURE", `the typed data cannot be hashed: ${(error as Error).message}`);
   }
+  return relayExecution(context, { userAddress, messageHash, signature, key, feeMode: parameters.feeMode });
+}
+
+export interface RelayRequest {
+  userAddress: string;
+  /** SNIP-12 hash of the typed data the user signed: it names the build. */
+  messageHash: string;
+  signature: string[];
+  key: ApiKeyPolicy | undefined;
+  /** The fee mode the client says it signed for; checked against the build's. */
+  feeMode?: FeeMode;
+}
+
+/**
+ * Relays an outside execution this relayer built, with the user's signature, after every
+ * check it would otherwise pay for; returns the tracking id and the transaction's hash.
+ */
+export async function relayExecution(context: RelayerContext, { userAddress, messageHash, signature, key, feeMode }: RelayRequest) {
+  if (context.shuttingDown()) throw policyRefusal("SHUTTING_DOWN", "this relayer process is stopping; send the request again (to another process)", 503);
   const { rows } = await context.db.query<BuildRow>("SELECT api_key_id, fee_mode, gas_token, fee_amount, outside_execution, tracking_id FROM builds WHERE user_address = $1 AND message_hash = $2", [userAddress, messageHash]);
   const build = rows[0];
   // Altered after it was built, built for another account, or never built here: the
   // signature then signs something this relayer never agreed to pay for.
   if (!build) throw paymasterError("INVALID_SIGNATURE", "the typed data is not one this paymaster built for this account (altered, or built elsewhere)");
   if (build.tracking_id) throw alreadyExecuted(build.tracking_id);
-  if (parameters.feeMode.mode !== build.fee_mode || (parameters.feeMode.mode === "default" && BigInt(parameters.feeMode.gasToken) !== BigInt(build.gas_token ?? 0))) {
+  if (feeMode && (feeMode.mode !== build.fee_mode || (feeMode.mode === "default" && BigInt(feeMode.gasToken) !== BigInt(build.gas_token ?? 0)))) {
     throw invalidParams("parameters.fee_mode differs from the one the typed data was built with");
   }
   if (build.api_key_id && build.api_key_id !== key?.id) throw policyRefusal("API_KEY_MISMATCH", "this typed data was built under another API key");

@@ -1,0 +1,80 @@
+// Sessions created through the wallet API, as the database keeps them.
+import type { SessionTerms } from "../../../sdk/authorization/sessionAuthorization.ts";
+import type { Queryable } from "../db/database.ts";
+
+export interface WalletSession {
+  sessionId: string;
+  accountAddress: string;
+  chainId: string;
+  publicKey: string;
+  validUntil: number;
+  terms: SessionTerms;
+  typedData: unknown;
+  /** The serialised method policy (proofs for every call), when the session has methods. */
+  methodPolicy: string | undefined;
+  messageHash: string;
+  /** The owner's `[r, s]` of `messageHash`, once given (checked on chain). */
+  ownerSignature: [string, string] | undefined;
+  apiKeyId: string | undefined;
+  createdAt: Date;
+}
+
+interface Row {
+  session_id: string;
+  account_address: string;
+  chain_id: string;
+  public_key: string;
+  valid_until: string;
+  session_authorization: { terms: SessionTerms; typedData: unknown; methodPolicy?: string };
+  message_hash: string;
+  owner_signature: string[] | null;
+  api_key_id: string | null;
+  created_at: Date;
+}
+
+function toSession(row: Row): WalletSession {
+  return {
+    sessionId: row.session_id,
+    accountAddress: row.account_address,
+    chainId: row.chain_id,
+    publicKey: row.public_key,
+    validUntil: Number(row.valid_until),
+    terms: row.session_authorization.terms,
+    typedData: row.session_authorization.typedData,
+    methodPolicy: row.session_authorization.methodPolicy,
+    messageHash: row.message_hash,
+    ownerSignature: row.owner_signature ? [row.owner_signature[0] as string, row.owner_signature[1] as string] : undefined,
+    apiKeyId: row.api_key_id ?? undefined,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertSession(db: Queryable, session: Omit<WalletSession, "ownerSignature" | "createdAt">): Promise<void> {
+  await db.query(
+    "INSERT INTO wallet_sessions (session_id, account_address, chain_id, public_key, valid_until, session_authorization, message_hash, api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [
+      session.sessionId,
+      session.accountAddress,
+      session.chainId,
+      session.publicKey,
+      session.validUntil,
+      JSON.stringify({ terms: session.terms, typedData: session.typedData, ...(session.methodPolicy ? { methodPolicy: session.methodPolicy } : {}) }),
+      session.messageHash,
+      session.apiKeyId ?? null,
+    ],
+  );
+}
+
+export async function findSession(db: Queryable, sessionId: string): Promise<WalletSession | undefined> {
+  const { rows } = await db.query<Row>("SELECT * FROM wallet_sessions WHERE session_id = $1", [sessionId]);
+  return rows[0] ? toSession(rows[0]) : undefined;
+}
+
+export async function sessionsOf(db: Queryable, accountAddress: string): Promise<WalletSession[]> {
+  const { rows } = await db.query<Row>("SELECT * FROM wallet_sessions WHERE account_address = $1 ORDER BY created_at", [accountAddress]);
+  return rows.map(toSession);
+}
+
+export async function recordOwnerSignature(db: Queryable, sessionId: string, signature: [string, string]): Promise<void> {
+  await db.query("UPDATE wallet_sessions SET owner_signature = $2 WHERE session_id = $1", [sessionId, signature]);
+}
