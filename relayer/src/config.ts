@@ -37,6 +37,12 @@ export interface RelayerConfig {
    * most 10 s each).
    */
   queuedGraceMs: number;
+  /**
+   * Account classes served (class hashes); undefined: any account declaring SNIP-9 V2. A
+   * sponsor's allowed targets bind only an account that runs the calls it signed: list
+   * the classes you trust to.
+   */
+  accountClassHashes?: string[];
 }
 
 export const STRK_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
@@ -126,6 +132,7 @@ export function configFromEnv(local: { rpcUrl: string; databaseUrl: string; rela
   const anonymous = read("RELAYER_ANONYMOUS_REQUESTS_PER_MINUTE");
   const dropAfter = read("RELAYER_DROP_AFTER_SECONDS");
   const queuedGrace = read("RELAYER_QUEUED_GRACE_SECONDS");
+  const classes = read("RELAYER_ACCOUNT_CLASS_HASHES");
   return {
     host: read("RELAYER_HOST") ?? DEFAULTS.host,
     port: port ? integer("RELAYER_PORT", port, 0) : DEFAULTS.port,
@@ -141,5 +148,6 @@ export function configFromEnv(local: { rpcUrl: string; databaseUrl: string; rela
     trackerIntervalMs: DEFAULTS.trackerIntervalMs,
     dropAfterMs: dropAfter ? integer("RELAYER_DROP_AFTER_SECONDS", dropAfter, 1) * 1000 : DEFAULTS.dropAfterMs,
     queuedGraceMs: queuedGrace ? integer("RELAYER_QUEUED_GRACE_SECONDS", queuedGrace, 41) * 1000 : DEFAULTS.queuedGraceMs,
+    ...(classes ? { accountClassHashes: classes.split(",").map((value, index) => felt(`RELAYER_ACCOUNT_CLASS_HASHES entry ${index + 1}`, value.trim())) } : {}),
   };
 }

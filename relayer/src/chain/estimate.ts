@@ -39,21 +39,77 @@ function isStaleNonce(error: unknown): boolean {
   return code === 52 || (code === 41 && /transaction nonce is invalid|invalid transaction nonce/i.test(JSON.stringify(data ?? "")));
 }
 
-/** Throws the node's error when the calls would revert. */
-export async function estimateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate> {
-  for (let attempt = 1; ; attempt += 1) {
+function invokeOf(sender: string, calls: ContractCall[], nonce: string) {
+  return { type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3" as const, ...stark.v3Details({}) };
+}
+
+/** Runs `attempt` with the sender's nonce, again while the nonce moves under it. */
+async function withSenderNonce<T>(provider: RpcProvider, sender: string, attempt: (nonce: string) => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
     const nonce = await provider.getNonceForAddress(sender, "pre_confirmed");
     try {
-      const [estimate] = await provider.getEstimateFeeBulk(
-        [{ type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3", ...stark.v3Details({}) }],
-        { blockIdentifier: "pre_confirmed", skipValidate: true },
-      );
-      if (!estimate) throw new Error("the node returned no estimate");
-      return { overallFeeFri: BigInt(estimate.overall_fee), resourceBounds: estimate.resourceBounds, maxFeeFri: maxFeeOf(estimate.resourceBounds) };
+      return await attempt(nonce);
     } catch (error) {
-      if (!isStaleNonce(error) || attempt >= STALE_NONCE_ATTEMPTS) throw error;
+      if (!isStaleNonce(error) || tries >= STALE_NONCE_ATTEMPTS) throw error;
     }
   }
+}
+
+/** Throws the node's error when the calls would revert. */
+export async function estimateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate> {
+  return withSenderNonce(provider, sender, async (nonce) => {
+    const [estimate] = await provider.getEstimateFeeBulk([invokeOf(sender, calls, nonce)], { blockIdentifier: "pre_confirmed", skipValidate: true });
+    if (!estimate) throw new Error("the node returned no estimate");
+    return { overallFeeFri: BigInt(estimate.overall_fee), resourceBounds: estimate.resourceBounds, maxFeeFri: maxFeeOf(estimate.resourceBounds) };
+  });
+}
+
+export interface TokenTransfer {
+  token: string;
+  from: string;
+  to: string;
+  amount: bigint;
+}
+
+interface Invocation {
+  contract_address?: string;
+  events?: { keys: string[]; data: string[] }[];
+  calls?: Invocation[];
+  revert_reason?: string;
+}
+
+const TRANSFER_EVENT = hash.getSelectorFromName("Transfer");
+
+/** ERC-20 Transfer events of a simulated execution: Cairo 1 (from, to as keys) or Cairo 0 layout. */
+function transfersOf(invocation: Invocation | undefined, found: TokenTransfer[] = []): TokenTransfer[] {
+  if (!invocation) return found;
+  for (const event of invocation.events ?? []) {
+    if (!invocation.contract_address || BigInt(event.keys[0] ?? 0) !== BigInt(TRANSFER_EVENT)) continue;
+    const [from, to, low, high] = event.keys.length === 3 ? [event.keys[1], event.keys[2], event.data[0], event.data[1]] : [event.data[0], event.data[1], event.data[2], event.data[3]];
+    if (from === undefined || to === undefined || low === undefined) continue;
+    found.push({ token: num.toHex64(invocation.contract_address), from: num.toHex64(from), to: num.toHex64(to), amount: BigInt(low) + (BigInt(high ?? 0) << 128n) });
+  }
+  for (const call of invocation.calls ?? []) transfersOf(call, found);
+  return found;
+}
+
+/**
+ * Simulates the calls from `sender` (validation skipped): its fee, and the token transfers
+ * its execution makes. Throws the revert's text when the execution would revert.
+ */
+export async function simulateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate & { transfers: TokenTransfer[] }> {
+  return withSenderNonce(provider, sender, async (nonce) => {
+    const { simulated_transactions: [simulated] } = await provider.getSimulateTransaction([invokeOf(sender, calls, nonce)], { blockIdentifier: "pre_confirmed", skipValidate: true });
+    if (!simulated) throw new Error("the node returned no simulation");
+    const execution = (simulated.transaction_trace as { execute_invocation?: Invocation }).execute_invocation;
+    if (execution?.revert_reason !== undefined) throw new Error(execution.revert_reason);
+    return {
+      overallFeeFri: BigInt(simulated.overall_fee),
+      resourceBounds: simulated.resourceBounds,
+      maxFeeFri: maxFeeOf(simulated.resourceBounds),
+      transfers: transfersOf(execution),
+    };
+  });
 }
 
 /**

@@ -79,7 +79,8 @@ export class Tracker {
     this.ticks += 1;
     if (this.ticks % 60 === 0) {
       await forgetOldWindows(db);
-      await db.query("DELETE FROM builds WHERE tracking_id IS NULL AND created_at < now() - interval '2 days'");
+      // A build whose only request failed (tracking id given back) is still that request's.
+      await db.query("DELETE FROM builds b WHERE tracking_id IS NULL AND created_at < now() - interval '2 days' AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.user_address = b.user_address AND r.message_hash = b.message_hash)");
     }
   }
 
@@ -149,6 +150,10 @@ export class Tracker {
       // Again with the chain as it is now: the execution may have become invalid (its
       // nonce used by another submitter, a session revoked).
       const estimate = await estimateInvoke(this.context.provider, this.context.pool.anyAddress(), [toContractCall(call)]);
+      // Never more than execute agreed to: the relayer's cap, and a sponsor's reservation.
+      const ceiling = request.fee_mode === "sponsored" ? BigInt(request.reserved_fri) : this.context.config.maxFeePerTransactionFri;
+      const limit = ceiling < this.context.config.maxFeePerTransactionFri ? ceiling : this.context.config.maxFeePerTransactionFri;
+      if (estimate.maxFeeFri > limit) throw new Error(`its fee may now reach ${estimate.maxFeeFri} FRI, above the ${limit} FRI it was accepted for`);
       await submit(this.context, { trackingId: request.tracking_id, call, resourceBounds: estimate.resourceBounds });
     } catch (error) {
       await this.giveUp(request, "failed", `could not send it again: ${String((error as Error).message).slice(0, 300)}`);

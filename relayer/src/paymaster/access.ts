@@ -7,12 +7,26 @@ import { type ApiKeyPolicy, findApiKey } from "../sponsor/apiKeys.ts";
 import { countRequest } from "../sponsor/rateLimit.ts";
 import type { ContractCall, FeeMode } from "./params.ts";
 
-export async function resolveAccess(context: RelayerContext, request: RequestContext, feeMode: FeeMode): Promise<ApiKeyPolicy | undefined> {
+/**
+ * Who is asking, counted against its request rate: every method that does work calls this
+ * first. An unknown key is refused; no key means an anonymous client, limited per address.
+ */
+export async function identifyClient(context: RelayerContext, request: RequestContext): Promise<ApiKeyPolicy | undefined> {
   const key = request.apiKey === undefined ? undefined : await findApiKey(context.db, request.apiKey);
   if (request.apiKey !== undefined && !key) throw policyRefusal("API_KEY_INVALID", "the x-paymaster-api-key header names no live API key", 401);
   if (key) await countRequest(context.db, `key:${key.id}`, key.requestsPerMinute);
   else await countRequest(context.db, `address:${request.clientAddress}`, context.config.anonymousRequestsPerMinute);
+  return key;
+}
+
+/** Sponsored fees need a sponsor. */
+export function requireSponsor(key: ApiKeyPolicy | undefined, feeMode: FeeMode): void {
   if (feeMode.mode === "sponsored" && !key) throw policyRefusal("API_KEY_REQUIRED", "sponsored transactions need an x-paymaster-api-key header", 401);
+}
+
+export async function resolveAccess(context: RelayerContext, request: RequestContext, feeMode: FeeMode): Promise<ApiKeyPolicy | undefined> {
+  const key = await identifyClient(context, request);
+  requireSponsor(key, feeMode);
   return key;
 }
 

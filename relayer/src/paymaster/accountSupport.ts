@@ -6,11 +6,12 @@ import { paymasterError } from "../rpc/errors.ts";
 export const SNIP9_V2_INTERFACE_ID = "0x1d1144bb2138366ff28d8e9ab57456b1d332ac42196230c3a602003c89872";
 
 export async function checkUserAccount(context: RelayerContext, userAddress: string): Promise<void> {
-  const deployed = await context.provider.getClassHashAt(userAddress, "pre_confirmed").then(
-    () => true,
-    () => false,
-  );
-  if (!deployed) throw paymasterError("INVALID_ADDRESS", `no contract is deployed at ${userAddress}`);
+  const classHash = await context.provider.getClassHashAt(userAddress, "pre_confirmed").catch(() => undefined);
+  if (classHash === undefined) throw paymasterError("INVALID_ADDRESS", `no contract is deployed at ${userAddress}`);
+  const allowed = context.config.accountClassHashes;
+  if (allowed && !allowed.some((hash) => BigInt(hash) === BigInt(classHash))) {
+    throw paymasterError("CLASS_HASH_NOT_SUPPORTED", `this relayer serves accounts of ${allowed.length} known class(es); ${userAddress} is of class ${classHash}`);
+  }
   const supports = await context.provider
     .callContract({ contractAddress: userAddress, entrypoint: "supports_interface", calldata: [SNIP9_V2_INTERFACE_ID] }, "pre_confirmed")
     .then(([answer]) => BigInt(answer ?? 0) === 1n)

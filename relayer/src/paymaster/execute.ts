@@ -4,7 +4,7 @@
 // in an estimate with the user's signature (which the account verifies), the fee is
 // covered, and the sponsor's budget has room. Only then is anything reserved or sent.
 import { num, stark } from "starknet";
-import { estimateInvoke, toContractCall } from "../chain/estimate.ts";
+import { simulateInvoke, toContractCall } from "../chain/estimate.ts";
 import { submit } from "../chain/submitter.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
 import { invalidParams, paymasterError, policyRefusal } from "../rpc/errors.ts";
@@ -13,7 +13,7 @@ import { type ApiKeyPolicy, getApiKey } from "../sponsor/apiKeys.ts";
 import { release, reserve } from "../sponsor/budgets.ts";
 import { resolveAccess } from "./access.ts";
 import { relayedFailureError } from "./failures.ts";
-import { messageHashOf, relayedCall, type StoredOutsideExecution } from "./outsideExecution.ts";
+import { isOutsideExecutionShape, messageHashOf, relayedCall, type StoredOutsideExecution } from "./outsideExecution.ts";
 import { address, type FeeMode, felts, MAX_SIGNATURE, namedParams, object } from "./params.ts";
 import { findGasToken, friToToken } from "./tokens.ts";
 
@@ -38,9 +38,11 @@ export async function executeTransaction(context: RelayerContext, params: unknow
   if (signature.length === 0) throw paymasterError("INVALID_SIGNATURE", "the signature is empty");
   const key = await resolveAccess(context, request, parameters.feeMode);
 
+  const typedData = invoke.typed_data;
+  if (!isOutsideExecutionShape(typedData, context.chainId)) throw paymasterError("INVALID_SIGNATURE", "the typed data is not a SNIP-9 V2 outside execution on this chain, as this paymaster builds them");
   let messageHash: string;
   try {
-    messageHash = messageHashOf(object(invoke.typed_data, "transaction.invoke.typed_data") as never, userAddress);
+    messageHash = messageHashOf(typedData, userAddress);
   } catch (error) {
     throw paymasterError("INVALID_SIGNATURE", `the typed data cannot be hashed: ${(error as Error).message}`);
   }
@@ -86,7 +88,7 @@ export async function relayExecution(context: RelayerContext, { userAddress, mes
   const call = relayedCall(userAddress, execution, signature);
   let estimate;
   try {
-    estimate = await estimateInvoke(context.provider, context.pool.anyAddress(), [toContractCall(call)]);
+    estimate = await simulateInvoke(context.provider, context.pool.anyAddress(), [toContractCall(call)]);
   } catch (error) {
     throw relayedFailureError(error, userAddress);
   }
@@ -99,6 +101,12 @@ export async function relayExecution(context: RelayerContext, { userAddress, mes
     if (BigInt(build.fee_amount ?? 0) < required) {
       throw paymasterError("MAX_AMOUNT_TOO_LOW", `the signed fee transfer of ${build.fee_amount} no longer covers the estimated fee of ${required} (build again)`);
     }
+    // The signed transfer is only a call the account was asked to make: what counts is the
+    // token moving. An account whose execute_from_outside_v2 skips it would ride free.
+    const paid = estimate.transfers
+      .filter((transfer) => BigInt(transfer.token) === BigInt(token.address) && BigInt(transfer.from) === BigInt(userAddress) && BigInt(transfer.to) === BigInt(context.config.feeRecipient))
+      .reduce((sum, transfer) => sum + transfer.amount, 0n);
+    if (paid < required) throw paymasterError("MAX_AMOUNT_TOO_LOW", `the execution pays the relayer ${paid} of the gas token, not the ${required} its fee needs`);
   }
 
   const trackingId = num.toHex(stark.randomAddress());

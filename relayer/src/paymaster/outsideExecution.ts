@@ -1,8 +1,9 @@
 // The SNIP-9 V2 outside execution this relayer asks a user to sign, and the
 // execute_from_outside_v2 call that submits it with the user's signature (passed through
 // exactly as the user's signer produced it: an owner's [r, s] or any session layout).
-import { type Call, hash, OutsideExecutionVersion, outsideExecution, shortString, type TypedData, typedData, uint256 } from "starknet";
-import type { ContractCall } from "./params.ts";
+import { isDeepStrictEqual } from "node:util";
+import { type Call, hash, OutsideExecutionTypesV2, OutsideExecutionVersion, outsideExecution, shortString, type TypedData, typedData, uint256 } from "starknet";
+import { type ContractCall, MAX_CALLS } from "./params.ts";
 
 /** SNIP-9's "anyone may submit": the relayer's pool accounts all can. */
 export const ANY_CALLER = shortString.encodeShortString("ANY_CALLER");
@@ -32,6 +33,28 @@ export function typedDataOf(chainId: string, execution: StoredOutsideExecution):
 
 export function messageHashOf(data: TypedData, userAddress: string): string {
   return typedData.getMessageHash(data, userAddress);
+}
+
+function sameFelt(value: unknown, expected: string | number): boolean {
+  try {
+    return (typeof value === "string" || typeof value === "number") && BigInt(value) === BigInt(expected);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `data` has the shape of the outside executions this relayer builds (SNIP-9
+ * V2's types and domain on this chain, at most one call more than a request may hold).
+ * Checked before hashing: hashing a client's own types costs time quadratic in their size,
+ * and one crafted body could stall the process for seconds.
+ */
+export function isOutsideExecutionShape(data: unknown, chainId: string): data is TypedData {
+  if (!data || typeof data !== "object") return false;
+  const { types, primaryType, domain, message } = data as { types?: unknown; primaryType?: unknown; domain?: Record<string, unknown>; message?: { Calls?: unknown } };
+  if (primaryType !== "OutsideExecution" || !isDeepStrictEqual(types, OutsideExecutionTypesV2) || !domain || typeof domain !== "object") return false;
+  if (domain.name !== "Account.execute_from_outside" || !sameFelt(domain.version, 2) || !sameFelt(domain.revision, 1) || !sameFelt(domain.chainId, chainId)) return false;
+  return Array.isArray(message?.Calls) && message.Calls.length <= MAX_CALLS + 1;
 }
 
 export function relayedCall(userAddress: string, execution: StoredOutsideExecution, signature: string[]): Call {

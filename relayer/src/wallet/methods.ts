@@ -4,7 +4,7 @@
 // paymaster), and EIP-5792's status and capabilities. Served beside SNIP-29 on the same
 // endpoint; the permissions become the policies a leaked key cannot escape.
 import { randomBytes } from "node:crypto";
-import { hash, num, type TypedData, typedData as typedDataUtils } from "starknet";
+import { hash, num, typedData as typedDataUtils } from "starknet";
 import { authorizeSession } from "../../../sdk/actions/authorizeSession.ts";
 import { getSessionData } from "../../../sdk/actions/getSessionData.ts";
 import type { SessionAuthorization } from "../../../sdk/authorization/sessionAuthorization.ts";
@@ -15,10 +15,12 @@ import { sessionMessageHash } from "../../../sdk/signers/sessionSigner.ts";
 import type { RelayerContext } from "../context.ts";
 import { chainNow } from "../context.ts";
 import { checkUserAccount } from "../paymaster/accountSupport.ts";
-import { resolveAccess } from "../paymaster/access.ts";
+import { identifyClient, requireSponsor } from "../paymaster/access.ts";
 import { buildOutsideExecution } from "../paymaster/build.ts";
 import { relayExecution } from "../paymaster/execute.ts";
 import { address, type ContractCall, felt, felts, type FeeMode, MAX_CALLDATA, MAX_CALLS, object } from "../paymaster/params.ts";
+import { isOutsideExecutionShape } from "../paymaster/outsideExecution.ts";
+import type { ApiKeyPolicy } from "../sponsor/apiKeys.ts";
 import { invalidParams, JsonRpcError } from "../rpc/errors.ts";
 import type { MethodTable, RequestContext } from "../rpc/jsonRpc.ts";
 import { PERMISSION_TYPES, readPermissions } from "./permissions.ts";
@@ -101,6 +103,8 @@ async function isRecorded(context: RelayerContext, session: WalletSession): Prom
 }
 
 async function createSession(context: RelayerContext, params: unknown, request: RequestContext) {
+  // A key, when given, owns the session; none is needed to create one. Counted first.
+  const apiKey = await identifyClient(context, request);
   const input = single(params, "wallet_createSession");
   const accountAddress = address(input.account, "account");
   const chainId = checkChain(context, input.chainId);
@@ -114,8 +118,6 @@ async function createSession(context: RelayerContext, params: unknown, request: 
   }
   const maxCalls = input.maxCalls ?? DEFAULT_MAX_CALLS;
   if (typeof maxCalls !== "number" || !Number.isInteger(maxCalls) || maxCalls <= 0 || maxCalls >= 2 ** 32) throw invalidParams("maxCalls must be an integer from 1 to 2^32 - 1");
-  // A key, when given, is rate-limited and owns the session; none is needed to create one.
-  const apiKey = await resolveAccess(context, request, { mode: "default", gasToken: STRK });
   await checkUserAccount(context, accountAddress);
   const permissions = await readPermissions(context.provider, input.permissions, expirySec - now);
   const authorized = await authorizeSession({
@@ -152,15 +154,16 @@ function feeModeOf(capabilities: Record<string, unknown>): { feeMode: FeeMode; p
   return { feeMode: { mode: "sponsored" }, policyId: service.policyId };
 }
 
-async function prepare(context: RelayerContext, request: RequestContext, { from, calls, capabilities, sessionId }: { from: string; calls: ContractCall[]; capabilities: Record<string, unknown>; sessionId: string | undefined }) {
+async function prepare(context: RelayerContext, key: ApiKeyPolicy | undefined, { from, calls, capabilities, sessionId }: { from: string; calls: ContractCall[]; capabilities: Record<string, unknown>; sessionId: string | undefined }) {
   const { feeMode, policyId } = feeModeOf(capabilities);
-  const key = await resolveAccess(context, request, feeMode);
+  requireSponsor(key, feeMode);
   if (policyId !== undefined && key?.id !== policyId) throw invalidParams("capabilities.paymasterService.policyId is not the API key this request carries");
   const built = await buildOutsideExecution(context, { userAddress: from, calls, feeMode, timeBounds: undefined, key, ...(sessionId ? { sessionId } : {}) });
   return built;
 }
 
 async function prepareCalls(context: RelayerContext, params: unknown, request: RequestContext) {
+  const key = await identifyClient(context, request);
   const input = single(params, "wallet_prepareCalls");
   const from = address(input.from, "from");
   const chainId = checkChain(context, input.chainId);
@@ -168,7 +171,7 @@ async function prepareCalls(context: RelayerContext, params: unknown, request: R
   const capabilities = input.capabilities === undefined ? {} : object(input.capabilities, "capabilities");
   if (capabilities.permissions === undefined) {
     // Signed by the owner (e.g. a revocation): the outside execution's own hash.
-    const built = await prepare(context, request, { from, calls, capabilities, sessionId: undefined });
+    const built = await prepare(context, key, { from, calls, capabilities, sessionId: undefined });
     return { type: PREPARED_TYPE, data: { from, typedData: built.typedData }, chainId, signatureRequest: { type: "starknet_signTypedData", data: built.typedData, rawPayload: built.messageHash } };
   }
   const permissions = object(capabilities.permissions, "capabilities.permissions");
@@ -183,7 +186,7 @@ async function prepareCalls(context: RelayerContext, params: unknown, request: R
   }
   const recorded = await isRecorded(context, session);
   if (!recorded) authorizationOf(session);
-  const built = await prepare(context, request, { from, calls, capabilities, sessionId: session.sessionId });
+  const built = await prepare(context, key, { from, calls, capabilities, sessionId: session.sessionId });
   // The account checks a session's signature over poseidon(hash, generation); an
   // authorization registers its key with generation 1.
   const [generation] = recorded
@@ -193,12 +196,14 @@ async function prepareCalls(context: RelayerContext, params: unknown, request: R
 }
 
 async function sendPreparedCalls(context: RelayerContext, params: unknown, request: RequestContext) {
+  const key = await identifyClient(context, request);
   const input = single(params, "wallet_sendPreparedCalls");
   if (input.type !== PREPARED_TYPE) throw invalidParams(`type must be "${PREPARED_TYPE}" (what wallet_prepareCalls returned)`);
   checkChain(context, input.chainId);
   const data = object(input.data, "data");
   const from = address(data.from, "data.from");
-  const typedData = object(data.typedData, "data.typedData") as unknown as TypedData;
+  const typedData = data.typedData;
+  if (!isOutsideExecutionShape(typedData, context.chainId)) throw invalidParams("data.typedData is not the outside execution wallet_prepareCalls returned");
   let messageHash: string;
   try {
     messageHash = typedDataUtils.getMessageHash(typedData, from);
@@ -209,13 +214,13 @@ async function sendPreparedCalls(context: RelayerContext, params: unknown, reque
   const capabilities = input.capabilities === undefined ? {} : object(input.capabilities, "capabilities");
   const { rows } = await context.db.query<{ fee_mode: "sponsored" | "default"; gas_token: string | null; session_id: string | null }>("SELECT fee_mode, gas_token, session_id FROM builds WHERE user_address = $1 AND message_hash = $2", [from, messageHash]);
   const build = rows[0];
-  const feeMode: FeeMode = build?.fee_mode === "sponsored" ? { mode: "sponsored" } : { mode: "default", gasToken: build?.gas_token ?? STRK };
-  const key = await resolveAccess(context, request, feeMode);
+  if (!build) throw invalidParams("these calls were not prepared here (wallet_prepareCalls), or data was altered");
+  requireSponsor(key, build.fee_mode === "sponsored" ? { mode: "sponsored" } : { mode: "default", gasToken: build.gas_token ?? STRK });
   let fullSignature = signature;
   if (capabilities.permissions !== undefined) {
     const permissions = object(capabilities.permissions, "capabilities.permissions");
     const session = await ownSession(context, permissions.sessionId, from);
-    if (build && build.session_id !== session.sessionId) throw invalidParams("these calls were not prepared for this session");
+    if (build.session_id !== session.sessionId) throw invalidParams("these calls were not prepared for this session");
     if (signature.length !== 2) throw invalidParams("signature must be the session key's [r, s] of signatureRequest.rawPayload");
     const calls = ((typedData.message as { Calls?: { To: string; Selector: string; Calldata: string[] }[] }).Calls ?? []).map((call) => ({ contractAddress: call.To, selector: call.Selector, calldata: call.Calldata }));
     // Every wallet session is a policy session: each call carries its Merkle proof.
@@ -290,10 +295,16 @@ async function getCapabilities(context: RelayerContext) {
   };
 }
 
-async function listSessions(context: RelayerContext, params: unknown) {
+/** Each listed session costs a few node calls: a page is at most this long. */
+const MAX_LISTED = 20;
+
+async function listSessions(context: RelayerContext, params: unknown, request: RequestContext) {
+  await identifyClient(context, request);
   const input = single(params, "wallet_listSessions");
   const accountAddress = address(input.account, "account");
-  const sessions = await sessionsOf(context.db, accountAddress);
+  const offset = input.offset ?? 0;
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) throw invalidParams("offset must be an integer >= 0");
+  const sessions = await sessionsOf(context.db, accountAddress, offset, MAX_LISTED);
   return Promise.all(
     sessions.map(async (session) => {
       const data = await getSessionData({
@@ -317,13 +328,14 @@ async function listSessions(context: RelayerContext, params: unknown) {
 
 /** Revocation is the owner's transaction: returns it prepared, for the owner to sign and send with wallet_sendPreparedCalls. */
 async function revokeSession(context: RelayerContext, params: unknown, request: RequestContext) {
+  const key = await identifyClient(context, request);
   const input = single(params, "wallet_revokeSession");
   const accountAddress = address(input.account, "account");
   const chainId = checkChain(context, input.chainId);
   const session = await ownSession(context, input.sessionId, accountAddress);
   const capabilities = input.capabilities === undefined ? {} : object(input.capabilities, "capabilities");
   const calls = [{ to: accountAddress, selector: hash.getSelectorFromName("revoke_session_key"), calldata: [session.publicKey] }];
-  const built = await prepare(context, request, { from: accountAddress, calls, capabilities, sessionId: undefined });
+  const built = await prepare(context, key, { from: accountAddress, calls, capabilities, sessionId: undefined });
   return { type: PREPARED_TYPE, data: { from: accountAddress, typedData: built.typedData }, chainId, signatureRequest: { type: "starknet_signTypedData", data: built.typedData, rawPayload: built.messageHash } };
 }
 
@@ -334,7 +346,7 @@ export function walletMethods(context: RelayerContext): MethodTable {
     wallet_sendPreparedCalls: (params, request) => sendPreparedCalls(context, params, request),
     wallet_getCallsStatus: (params) => getCallsStatus(context, params),
     wallet_getCapabilities: () => getCapabilities(context),
-    wallet_listSessions: (params) => listSessions(context, params),
+    wallet_listSessions: (params, request) => listSessions(context, params, request),
     wallet_revokeSession: (params, request) => revokeSession(context, params, request),
   };
 }

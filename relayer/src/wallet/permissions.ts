@@ -33,6 +33,12 @@ export const PERMISSION_TYPES = [
   "functions-on-all-contracts",
 ] as const;
 
+/**
+ * Most (contract, function) pairs a session may hold: the size bench:gas measures (a proof
+ * of 10 hashes). A larger tree costs the relayer seconds to build and megabytes to keep.
+ */
+export const MAX_METHODS = 1_024;
+
 /** The fee budget is stored in units of 10^15 FRI (0.001 STRK). */
 const FEE_UNIT = 10n ** 15n;
 
@@ -126,5 +132,6 @@ export async function readPermissions(provider: RpcProvider, value: unknown, dur
   if (root && value.length > 1) throw invalidParams("root grants everything a session may do: it cannot be combined with other permissions");
   // One leaf per (contract, function), in a stable order.
   const unique = new Map(methods.map((method) => [`${num.toHex64(method.contractAddress)}:${method.entrypoint}`, { ...method, contractAddress: num.toHex64(method.contractAddress) }]));
+  if (unique.size > MAX_METHODS) throw invalidParams(`a session may hold at most ${MAX_METHODS} (contract, function) pairs; these permissions make ${unique.size}`);
   return { methods: root ? undefined : [...unique.values()], spendingLimits, feeBudget };
 }

@@ -70,8 +70,8 @@ export async function findSession(db: Queryable, sessionId: string): Promise<Wal
   return rows[0] ? toSession(rows[0]) : undefined;
 }
 
-export async function sessionsOf(db: Queryable, accountAddress: string): Promise<WalletSession[]> {
-  const { rows } = await db.query<Row>("SELECT * FROM wallet_sessions WHERE account_address = $1 ORDER BY created_at", [accountAddress]);
+export async function sessionsOf(db: Queryable, accountAddress: string, offset: number, limit: number): Promise<WalletSession[]> {
+  const { rows } = await db.query<Row>("SELECT * FROM wallet_sessions WHERE account_address = $1 ORDER BY created_at, session_id OFFSET $2 LIMIT $3", [accountAddress, offset, limit]);
   return rows.map(toSession);
 }
 
