@@ -136,13 +136,7 @@ pub mod SessionAccount {
             let context = ValidationContext {
                 now: info.block_info.unbox().block_timestamp,
                 account: info.contract_address,
-                path: ValidationPath::Invoke(
-                    (
-                        tx_info.resource_bounds,
-                        tx_info.tip,
-                        tx_info.version == 3 || tx_info.version == QUERY_OFFSET + 3,
-                    ),
-                ),
+                path: ValidationPath::Invoke((tx_info.resource_bounds, tx_info.tip, tx_info.version)),
             };
             self.validate_signature(tx_info.transaction_hash, tx_info.signature, calls.span(), context);
             VALIDATED
@@ -240,6 +234,7 @@ pub mod SessionAccount {
         /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`;
         /// panics with the reason code of the failing check. Returns the signer's
         /// outside-execution nonce scope (the owner's, or the session key).
+        #[inline(always)]
         fn validate_signature(
             ref self: ContractState,
             hash: felt252,
@@ -253,8 +248,7 @@ pub mod SessionAccount {
                     OWNER_NONCE_SCOPE
                 },
                 Ok(AccountSignature::Session(session)) => {
-                    let reason = self.sessions.validate_session(hash, session, calls, context);
-                    assert(reason == reasons::OK, reason);
+                    self.sessions.validate_session(hash, session, calls, context);
                     session.session_key
                 },
                 Err(reason) => core::panic_with_felt252(reason),

@@ -6,3 +6,4 @@ mod test_merkle_vectors;
 mod test_policy_packing;
 mod test_snip12;
 mod test_validate;
+mod test_fees;
