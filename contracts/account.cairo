@@ -19,9 +19,8 @@ pub mod SessionAccount {
     use crate::interfaces::session::ISESSION_KEY_MANAGER_ID;
     use crate::reasons;
     use crate::signature::{
-        AccountSignature, POLICY_SIGNATURE_MAGIC, parse_signature, session_key_and_valid_until,
+        AccountSignature, parse_signature, session_signature_format,
     };
-    use crate::signature::execution_signature;
     use crate::utils::execution::execute_calls;
 
     component!(path: OwnerComponent, storage: owner, event: OwnerEvent);
@@ -105,28 +104,21 @@ pub mod SessionAccount {
             let info = get_execution_info().unbox();
             assert(info.caller_address.into() == 0, reasons::INVALID_TX);
             let tx_info = info.tx_info.unbox();
-            assert(tx_info.version != 0 && tx_info.version != QUERY_OFFSET, reasons::INVALID_TX);
+            // Neither 0 nor its query twin (one product: the field has no zero divisors).
+            assert(tx_info.version * (tx_info.version - QUERY_OFFSET) != 0, reasons::INVALID_TX);
             // `__validate__` accepted this signature, so a session's valid_until is a u64. (A
             // first use of an authorized session is read from its inner session signature.)
-            let signature = execution_signature(tx_info.signature);
-            if let Some((session_key, valid_until)) = session_key_and_valid_until(signature) {
-                let now = info.block_info.unbox().block_timestamp;
-                assert(now <= valid_until, reasons::EXPIRED);
-                // A policy session signs in the policy format: only then its start time
-                // and its spending.
-                if *signature[0] == POLICY_SIGNATURE_MAGIC {
-                    if self.sessions.check_may_execute(session_key, now) {
-                        // While its spending is measured, no outside execution may start
-                        // inside the calls: it would charge its spending to the same
-                        // window the outer measurement then overwrites.
-                        self.outside_execution.SRC9_executing.write(true);
-                        let results = self
-                            .sessions
-                            .execute_session_calls(session_key, calls.span(), now, info.contract_address);
-                        self.outside_execution.SRC9_executing.write(false);
-                        return results;
+            match session_signature_format(tx_info.signature) {
+                Some((session_key, valid_until, is_policy_format)) => {
+                    let now = info.block_info.unbox().block_timestamp;
+                    assert(now <= valid_until, reasons::EXPIRED);
+                    // A policy session signs in the policy format: only then its start time
+                    // and its spending.
+                    if is_policy_format {
+                        return self.execute_policy_format(session_key, calls.span(), now, info.contract_address);
                     }
-                }
+                },
+                None => {},
             }
             execute_calls(calls.span())
         }
@@ -143,13 +135,7 @@ pub mod SessionAccount {
             let context = ValidationContext {
                 now: info.block_info.unbox().block_timestamp,
                 account: info.contract_address,
-                path: ValidationPath::Invoke(
-                    (
-                        tx_info.resource_bounds,
-                        tx_info.tip,
-                        tx_info.version == 3 || tx_info.version == QUERY_OFFSET + 3,
-                    ),
-                ),
+                path: ValidationPath::Invoke((tx_info.resource_bounds, tx_info.tip, tx_info.version)),
             };
             self.validate_signature(tx_info.transaction_hash, tx_info.signature, calls.span(), context);
             VALIDATED
@@ -247,6 +233,7 @@ pub mod SessionAccount {
         /// The owner's `[r, s]` or a session's `[session_pubkey, r, s, valid_until]`;
         /// panics with the reason code of the failing check. Returns the signer's
         /// outside-execution nonce scope (the owner's, or the session key).
+        #[inline(always)]
         fn validate_signature(
             ref self: ContractState,
             hash: felt252,
@@ -260,8 +247,7 @@ pub mod SessionAccount {
                     OWNER_NONCE_SCOPE
                 },
                 Ok(AccountSignature::Session(session)) => {
-                    let reason = self.sessions.validate_session(hash, session, calls, context);
-                    assert(reason == reasons::OK, reason);
+                    self.sessions.validate_session(hash, session, calls, context);
                     session.session_key
                 },
                 Ok(AccountSignature::AuthorizedSession(first_use)) => {
@@ -274,6 +260,25 @@ pub mod SessionAccount {
                 },
                 Err(reason) => core::panic_with_felt252(reason),
             }
+        }
+
+        /// `__execute__` for a session signing in the policy format: its start time, then
+        /// its calls, measured if it has spending limits. (Out of line: a plain session's
+        /// transaction never runs it.)
+        #[inline(never)]
+        fn execute_policy_format(
+            ref self: ContractState, session_key: felt252, calls: Span<Call>, now: u64, account: ContractAddress,
+        ) -> Array<Span<felt252>> {
+            if !self.sessions.check_may_execute(session_key, now) {
+                return execute_calls(calls);
+            }
+            // While its spending is measured, no outside execution may start inside the
+            // calls: it would charge its spending to the same window the outer
+            // measurement then overwrites.
+            self.outside_execution.SRC9_executing.write(true);
+            let results = self.sessions.execute_session_calls(session_key, calls, now, account);
+            self.outside_execution.SRC9_executing.write(false);
+            results
         }
 
         fn assert_owner_signed_tx(self: @ContractState) {

@@ -63,36 +63,36 @@ impl AuthorizedSessionBoxPartialEq of PartialEq<Box<AuthorizedSessionSignature>>
 }
 
 /// Parses `signature`, or returns the reason code it is refused with.
+#[inline(always)]
 pub fn parse_signature(signature: Span<felt252>) -> Result<AccountSignature, felt252> {
     // Owner first: the most frequent, and what relayers sign with.
-    let length = signature.len();
-    if length == 2 {
-        return Ok(AccountSignature::Owner((*signature[0], *signature[1])));
+    let owner: Option<@Box<[felt252; 2]>> = signature.try_into();
+    if let Some(owner) = owner {
+        let [r, s] = (*owner).unbox();
+        return Ok(AccountSignature::Owner((r, s)));
     }
+    let session: Option<@Box<[felt252; 4]>> = signature.try_into();
+    if let Some(session) = session {
+        let [session_key, r, s, valid_until] = (*session).unbox();
+        let Some(valid_until) = valid_until.try_into() else {
+            return Err(reasons::BAD_SIGNATURE_FORMAT);
+        };
+        return Ok(
+            AccountSignature::Session(
+                SessionSignature {
+                    session_key, r, s, valid_until, proofs: array![].span(), is_policy_format: false,
+                },
+            ),
+        );
+    }
+    let length = signature.len();
     if length > 4 && *signature[0] == POLICY_SIGNATURE_MAGIC {
         return parse_policy_signature(signature.slice(1, length - 1));
     }
     if length > 4 && *signature[0] == SESSION_AUTHORIZATION_MAGIC {
         return parse_authorized_session(signature.slice(1, length - 1));
     }
-    if length != 4 {
-        return Err(reasons::BAD_SIGNATURE_FORMAT);
-    }
-    let Some(valid_until) = (*signature[3]).try_into() else {
-        return Err(reasons::BAD_SIGNATURE_FORMAT);
-    };
-    Ok(
-        AccountSignature::Session(
-            SessionSignature {
-                session_key: *signature[0],
-                r: *signature[1],
-                s: *signature[2],
-                valid_until,
-                proofs: array![].span(),
-                is_policy_format: false,
-            },
-        ),
-    )
+    Err(reasons::BAD_SIGNATURE_FORMAT)
 }
 
 fn parse_policy_signature(mut rest: Span<felt252>) -> Result<AccountSignature, felt252> {
@@ -128,7 +128,17 @@ fn parse_authorized_session(mut rest: Span<felt252>) -> Result<AccountSignature,
     let inner = if length > 4 && *rest[0] == POLICY_SIGNATURE_MAGIC {
         parse_policy_signature(rest.slice(1, length - 1))
     } else if length == 4 {
-        parse_signature(rest)
+        // Read here, not through parse_signature: that one is inlined and calls this.
+        match (*rest[3]).try_into() {
+            Some(valid_until) => Ok(
+                AccountSignature::Session(
+                    SessionSignature {
+                        session_key: *rest[0], r: *rest[1], s: *rest[2], valid_until, proofs: array![].span(), is_policy_format: false,
+                    },
+                ),
+            ),
+            None => Err(reasons::BAD_SIGNATURE_FORMAT),
+        }
     } else {
         Err(reasons::BAD_SIGNATURE_FORMAT)
     };
@@ -155,16 +165,38 @@ pub fn execution_signature(signature: Span<felt252>) -> Span<felt252> {
     signature
 }
 
-/// The key and claimed expiry of a session signature, without parsing the rest: what
-/// `__execute__` re-checks on every transaction, owner-signed ones included, so it must
-/// stay cheap.
-pub fn session_key_and_valid_until(signature: Span<felt252>) -> Option<(felt252, u64)> {
-    let length = signature.len();
-    if length == 4 {
-        return Some((*signature[0], (*signature[3]).try_into()?));
+/// The key and claimed expiry of a session signature, and whether it is in the policy
+/// format, without parsing the rest: what `__execute__` re-checks on every transaction,
+/// owner-signed ones included, so it must stay cheap.
+#[inline(always)]
+pub fn session_signature_format(signature: Span<felt252>) -> Option<(felt252, u64, bool)> {
+    let plain: Option<@Box<[felt252; 4]>> = signature.try_into();
+    if let Some(plain) = plain {
+        let [session_key, _, _, valid_until] = (*plain).unbox();
+        return Some((session_key, valid_until.try_into()?, false));
     }
-    if length > 4 && *signature[0] == POLICY_SIGNATURE_MAGIC {
-        return Some((*signature[1], (*signature[4]).try_into()?));
+    if signature.len() > 4 {
+        if *signature[0] == POLICY_SIGNATURE_MAGIC {
+            return Some((*signature[1], (*signature[4]).try_into()?, true));
+        }
+        if *signature[0] == SESSION_AUTHORIZATION_MAGIC {
+            return authorized_session_format(signature);
+        }
+    }
+    None
+}
+
+/// `session_signature_format` of a first use's inner session signature: out of line, so
+/// that the common shapes above pay nothing for it.
+fn authorized_session_format(signature: Span<felt252>) -> Option<(felt252, u64, bool)> {
+    let inner = execution_signature(signature);
+    let plain: Option<@Box<[felt252; 4]>> = inner.try_into();
+    if let Some(plain) = plain {
+        let [session_key, _, _, valid_until] = (*plain).unbox();
+        return Some((session_key, valid_until.try_into()?, false));
+    }
+    if inner.len() > 4 && *inner[0] == POLICY_SIGNATURE_MAGIC {
+        return Some((*inner[1], (*inner[4]).try_into()?, true));
     }
     None
 }

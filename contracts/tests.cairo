@@ -8,3 +8,4 @@ mod test_snip12;
 mod test_validate;
 mod test_authorization;
 mod test_authorization_vectors;
+mod test_fees;

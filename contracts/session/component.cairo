@@ -7,11 +7,13 @@ pub mod SessionComponent {
     use core::ecdsa::check_ecdsa_signature;
     use starknet::account::Call;
     use starknet::storage::{
-        Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
+        Map, StorageAsPointer, StorageMapReadAccess, StorageMapWriteAccess, StoragePathEntry,
         StoragePointerReadAccess, StoragePointerWriteAccess,
     };
+    use starknet::storage_access::StorageBaseAddress;
     use starknet::{
-        ContractAddress, ResourcesBounds, get_block_timestamp, get_caller_address, get_contract_address,
+        ContractAddress, ResourcesBounds, Store, SyscallResultTrait, get_block_timestamp, get_caller_address,
+        get_contract_address,
     };
     use crate::components::owner::OwnerComponent;
     use crate::interfaces::session::{
@@ -26,7 +28,10 @@ pub mod SessionComponent {
         PolicyFees, PolicyTiming, SessionPolicy, SessionPolicyUsage, StoredPolicy, check_call,
     };
     use crate::interfaces::session::SessionListEntry;
-    use crate::session::record::{MAX_EPOCH, SessionRecord, SessionState};
+    use crate::session::record::{
+        LIVE, LIVE_WITH_POLICY, MAX_EPOCH, ONE_CALL_USED, PackedRecord, PackedRecordTrait, SessionRecord,
+        SessionState,
+    };
     use crate::session::spending::{SpendingPolicy, balance_of, charge, decoded_amount};
     use crate::utils::execution::execute_calls;
     use crate::signature::{POLICY_SIGNATURE_MAGIC, SessionSignature};
@@ -167,9 +172,9 @@ pub mod SessionComponent {
     #[derive(Copy, Drop)]
     pub enum ValidationPath {
         /// A transaction of the account, which pays for it: its resource bounds, tip, and
-        /// whether it is a version 3 transaction (older ones are priced by `max_fee`, which
-        /// no cap here bounds).
-        Invoke: (Span<ResourcesBounds>, u128, bool),
+        /// version (only version 3 is priced by those bounds: older ones by `max_fee`,
+        /// which no cap here bounds).
+        Invoke: (Span<ResourcesBounds>, u128, felt252),
         /// An outside execution: whoever submits it pays.
         OutsideExecution,
     }
@@ -234,11 +239,11 @@ pub mod SessionComponent {
             if record.entrypoints_len == 0 {
                 return entrypoints;
             }
-            let mut next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation, 0));
+            let mut next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation.into(), 0));
             while next != END_OF_LIST && entrypoints.len() < record.entrypoints_len {
                 let selector = next - 1;
                 entrypoints.append(selector);
-                next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation, selector));
+                next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation.into(), selector));
             }
             entrypoints
         }
@@ -259,7 +264,18 @@ pub mod SessionComponent {
                 return absent_reason(@record);
             }
             let now = get_block_timestamp();
-            let reason = self.check_policy(session_key, @record, calls.span(), now, get_contract_address());
+            let reason = self
+                .check_policy(
+                    false,
+                    session_key,
+                    record.valid_until,
+                    record.calls_used < record.max_calls,
+                    record.entrypoints_len != 0,
+                    record.generation.into(),
+                    calls.span(),
+                    now,
+                    get_contract_address(),
+                );
             if reason != reasons::OK || !record.has_policy {
                 return reason;
             }
@@ -549,7 +565,7 @@ pub mod SessionComponent {
             // repeated selector would corrupt the list: in increasing order (as the SDK sends
             // them) none can repeat, and any other order is checked against what is written.
             let mut index: u32 = 0;
-            let mut previous_slot = whitelist_key(session_key, generation, 0);
+            let mut previous_slot = whitelist_key(session_key, generation.into(), 0);
             let mut previous_selector: u256 = 0;
             let mut last: felt252 = 0;
             let mut increasing = true;
@@ -560,7 +576,7 @@ pub mod SessionComponent {
                 // before is the one whose cell is not written yet.
                 assert(selector != 0 && selector + 1 != 0 && selector != last, reasons::INVALID_SESSION);
                 last = selector;
-                let slot = whitelist_key(session_key, generation, selector);
+                let slot = whitelist_key(session_key, generation.into(), selector);
                 let value: u256 = selector.into();
                 if increasing && value > previous_selector {
                     previous_selector = value;
@@ -730,7 +746,9 @@ pub mod SessionComponent {
                     return reasons::AUTHORIZATION_CONFLICT;
                 }
             }
-            self.validate_session(hash, signature, calls, context)
+            // Panics with the reason of a failing check, as for any session.
+            self.validate_session(hash, signature, calls, context);
+            reasons::OK
         }
 
         /// Registers `terms` as a policy session with its spending limits (generation 1: the
@@ -905,168 +923,286 @@ pub mod SessionComponent {
 
         /// Validates a session signature (parsed by `crate::signature`, so `valid_until`
         /// is a u64) over `hash` for `calls` and, if every check passes, consumes one call
-        /// of the session. Returns `reasons::OK`, or the reason code of the first failing
+        /// of the session; otherwise panics with the reason code of the first failing
         /// check. The one routine behind `__validate__` and `execute_from_outside_v2`.
+        ///
+        /// Every session transaction runs it, so it works on the packed record itself: one
+        /// storage read, fields compared as they sit in it, and `calls_used + 1` written as
+        /// one addition; and a failing check panics where it fails, so the passing path
+        /// carries no reason along. A policy session's extra checks live in
+        /// `validate_policy_session`.
+        #[inline(always)]
         fn validate_session(
             ref self: ComponentState<TContractState>,
             hash: felt252,
             signature: SessionSignature,
             calls: Span<Call>,
             context: ValidationContext,
-        ) -> felt252 {
-            let session_key = signature.session_key;
-            // 1. `valid_until` is the registered one. (Compared after the record is known
-            //    to exist: an absent session reports why it is absent.)
-            // The record's storage address is hashed once, for this read and the write below.
-            let record_slot = self.SessionKeys_records.entry(session_key);
-            let record = effective(record_slot.read(), self.SessionKeys_epoch.read());
-            // 2. The session exists (and no revoke-all came after it).
-            if record.state != SessionState::Active {
-                return absent_reason(@record);
-            }
-            if signature.valid_until != record.valid_until {
-                return reasons::VALID_UNTIL_MISMATCH;
-            }
-            // 3.-6. Time, call budget, self-calls, blocklist, whitelist.
-            let reason = self.check_policy(session_key, @record, calls, context.now, context.account);
-            if reason != reasons::OK {
-                return reason;
-            }
-            // 7. What the account may pay for this transaction fits the session's cap.
-            if let ValidationPath::Invoke((resource_bounds, tip, is_v3)) = context.path {
-                if !is_v3 || exceeds_cap(resource_bounds, tip, record.max_fee_units) {
-                    return reasons::FEE_CAP_EXCEEDED;
+        ) {
+            // The record's storage address is hashed once, for this read and the write of
+            // step 9.
+            let address = self.SessionKeys_records.entry(signature.session_key).as_ptr().__storage_pointer_address__;
+            let packed = Store::<felt252>::read(0, address).unwrap_syscall();
+            let record = PackedRecordTrait::new(packed);
+            // 2. The session exists, and no revoke-all came after it (as `effective` reads
+            //    it). The epoch is read as the felt it is stored as: `liveness` compares it
+            //    as one.
+            let epoch = Store::<felt252>::read(0, self.SessionKeys_epoch.as_ptr().__storage_pointer_address__)
+                .unwrap_syscall();
+            let liveness = record.liveness(epoch);
+            if liveness != LIVE {
+                // A policy session has more to check, and to keep until then: it takes its
+                // own path, so a plain one keeps none of it.
+                if liveness == LIVE_WITH_POLICY {
+                    return self.validate_policy_session(hash, signature, calls, context, address, packed);
                 }
+                core::panic_with_felt252(record.absent_reason());
             }
-            // 7a. A policy session: its format, methods, start time, rate and fee budget.
-            //     (Read only for such sessions: a plain one pays nothing for all this.)
-            let mut timing_update: Option<PolicyTiming> = None;
-            let mut fees_update: Option<PolicyFees> = None;
-            if !record.has_policy && !signature.proofs.is_empty() {
-                return reasons::BAD_SIGNATURE_FORMAT;
+            let generation = record.generation();
+            self.check_session(signature, record, generation, calls, context);
+            // A session without a policy has no use for method proofs.
+            if !signature.proofs.is_empty() {
+                core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT);
             }
-            if record.has_policy {
-                if !signature.is_policy_format {
-                    return reasons::POLICY_PROOF_MISSING;
-                }
-                let policy = self.SessionKeys_policies.entry(session_key);
-                let methods_root = policy.methods_root.read();
-                // Ending itself needs no method proof: it is allowed whatever the policy.
-                if methods_root != 0 && !is_self_revocation(calls, context.account, session_key) {
-                    if signature.proofs.len() != calls.len() {
-                        return reasons::POLICY_PROOF_MISSING;
-                    }
-                    let mut index = 0;
-                    for call in calls {
-                        let reason = check_call(call, signature.proofs[index], methods_root);
-                        if reason != reasons::OK {
-                            return reason;
-                        }
-                        index += 1;
-                    }
-                } else if !signature.proofs.is_empty() {
-                    return reasons::BAD_SIGNATURE_FORMAT;
-                }
-                let mut timing = policy.timing.read();
-                if !context.path.is_time_exact() {
-                    // Validation sees the hour's start: the time is certainly early only
-                    // when even the hour's end comes before valid_after. `__execute__`
-                    // re-checks the exact time.
-                    if context.now + 3600 <= timing.valid_after {
-                        return reasons::NOT_YET_VALID;
-                    }
-                } else if context.now < timing.valid_after {
-                    return reasons::NOT_YET_VALID;
-                }
-                if timing.max_transactions != 0 {
-                    // A fixed window that starts at the first transaction after the
-                    // previous one ended.
-                    if timing.window_used == 0 || context.now >= timing.window_start + timing.period_seconds.into() {
-                        timing = PolicyTiming { window_start: context.now, window_used: 0, ..timing };
-                    }
-                    if timing.window_used >= timing.max_transactions {
-                        return reasons::RATE_LIMITED;
-                    }
-                    timing_update = Some(PolicyTiming { window_used: timing.window_used + 1, ..timing });
-                }
-                if let ValidationPath::Invoke((resource_bounds, tip, _)) = context.path {
-                    if timing.has_fee_budget {
-                    let fees = policy.fees.read();
-                        let worst: u256 = worst_case_fee(resource_bounds, tip).into();
-                        let unit: u256 = FEE_UNIT.into();
-                        let needed = (worst + unit - 1) / unit;
-                        if fees.spent_units.into() + needed > fees.budget_units.into() {
-                            return reasons::FEE_BUDGET_EXCEEDED;
-                        }
-                        // needed <= budget_units - spent_units < 2^64.
-                        let needed: u64 = needed.try_into().unwrap();
-                        fees_update = Some(PolicyFees { spent_units: fees.spent_units + needed, ..fees });
-                    }
-                }
-            }
-            // 8. The session key signed this hash under this registration.
-            let message = session_message_hash(hash, record.generation);
-            if !check_ecdsa_signature(message, session_key, signature.r, signature.s) {
-                return reasons::INVALID_SIGNATURE;
-            }
-            // 9. Only now consume one call: once per transaction, whatever the call count.
-            //    (No event here: every syscall costs a session transaction dearly, and the
-            //    use is on chain already — the session key is in the transaction's signature
-            //    or the outside execution's calldata, and `calls_used` counts it.)
-            record_slot.write(SessionRecord { calls_used: record.calls_used + 1, ..record });
-            if let Some(timing) = timing_update {
-                self.SessionKeys_policies.entry(session_key).timing.write(timing);
-            }
-            if let Some(fees) = fees_update {
-                self.SessionKeys_policies.entry(session_key).fees.write(fees);
-            }
-            reasons::OK
+            verify_and_consume(hash, signature, generation, address, packed);
         }
 
-        /// Steps 3-6 of the validation, for an existing session.
+        /// Steps 1 and 3-7 of the validation, the same for every live session (step 2 came
+        /// first, in `validate_session`); panics with the reason.
+        #[inline(always)]
+        fn check_session(
+            self: @ComponentState<TContractState>,
+            signature: SessionSignature,
+            record: PackedRecord,
+            generation: felt252,
+            calls: Span<Call>,
+            context: ValidationContext,
+        ) {
+            // 1. `valid_until` is the registered one. (Compared after the record is known
+            //    to exist, step 2 in `validate_session`: an absent session reports why it
+            //    is absent.)
+            if !record.valid_until_is(signature.valid_until) {
+                core::panic_with_felt252(reasons::VALID_UNTIL_MISMATCH);
+            }
+            // 3.-6. Time, call budget, self-calls, blocklist, whitelist.
+            self
+                .check_policy(
+                    true,
+                    signature.session_key,
+                    signature.valid_until,
+                    record.has_calls_left(signature.valid_until),
+                    record.has_whitelist(),
+                    generation,
+                    calls,
+                    context.now,
+                    context.account,
+                );
+            // 7. What the account may pay for this transaction fits the session's cap.
+            if let ValidationPath::Invoke((resource_bounds, tip, version)) = context.path {
+                if !is_version_3(version) || exceeds_cap(resource_bounds, tip, record.max_fee_units()) {
+                    core::panic_with_felt252(reasons::FEE_CAP_EXCEEDED);
+                }
+            }
+        }
+
+        /// `validate_session` for a live record with a policy: steps 1 and 3-7, then 7a — its format,
+        /// methods, start time, rate and fee budget, its policy slots read only here — then
+        /// steps 8-9 and the policy's counters.
+        #[inline(never)]
+        fn validate_policy_session(
+            ref self: ComponentState<TContractState>,
+            hash: felt252,
+            signature: SessionSignature,
+            calls: Span<Call>,
+            context: ValidationContext,
+            address: StorageBaseAddress,
+            packed: felt252,
+        ) {
+            let record = PackedRecordTrait::new(packed);
+            let generation = record.generation();
+            self.check_session(signature, record, generation, calls, context);
+            let session_key = signature.session_key;
+            if !signature.is_policy_format {
+                core::panic_with_felt252(reasons::POLICY_PROOF_MISSING);
+            }
+            let policy = self.SessionKeys_policies.entry(session_key);
+            let methods_root = policy.methods_root.read();
+            // Ending itself needs no method proof: it is allowed whatever the policy.
+            if methods_root != 0 && !is_self_revocation(calls, context.account, session_key) {
+                if signature.proofs.len() != calls.len() {
+                    core::panic_with_felt252(reasons::POLICY_PROOF_MISSING);
+                }
+                let mut index = 0;
+                for call in calls {
+                    let reason = check_call(call, signature.proofs[index], methods_root);
+                    if reason != reasons::OK {
+                        core::panic_with_felt252(reason);
+                    }
+                    index += 1;
+                }
+            } else if !signature.proofs.is_empty() {
+                core::panic_with_felt252(reasons::BAD_SIGNATURE_FORMAT);
+            }
+            let mut timing = policy.timing.read();
+            if !context.path.is_time_exact() {
+                // Validation sees the hour's start: the time is certainly early only
+                // when even the hour's end comes before valid_after. `__execute__`
+                // re-checks the exact time.
+                if context.now + 3600 <= timing.valid_after {
+                    core::panic_with_felt252(reasons::NOT_YET_VALID);
+                }
+            } else if context.now < timing.valid_after {
+                core::panic_with_felt252(reasons::NOT_YET_VALID);
+            }
+            let mut timing_update: Option<PolicyTiming> = None;
+            if timing.max_transactions != 0 {
+                // A fixed window that starts at the first transaction after the
+                // previous one ended.
+                if timing.window_used == 0 || context.now >= timing.window_start + timing.period_seconds.into() {
+                    timing = PolicyTiming { window_start: context.now, window_used: 0, ..timing };
+                }
+                if timing.window_used >= timing.max_transactions {
+                    core::panic_with_felt252(reasons::RATE_LIMITED);
+                }
+                timing_update = Some(PolicyTiming { window_used: timing.window_used + 1, ..timing });
+            }
+            let mut fees_update: Option<PolicyFees> = None;
+            if let ValidationPath::Invoke((resource_bounds, tip, _)) = context.path {
+                if timing.has_fee_budget {
+                    let fees = policy.fees.read();
+                    let worst: u256 = worst_case_fee(resource_bounds, tip).into();
+                    let unit: u256 = FEE_UNIT.into();
+                    let needed = (worst + unit - 1) / unit;
+                    if fees.spent_units.into() + needed > fees.budget_units.into() {
+                        core::panic_with_felt252(reasons::FEE_BUDGET_EXCEEDED);
+                    }
+                    // needed <= budget_units - spent_units < 2^64.
+                    let needed: u64 = needed.try_into().unwrap();
+                    fees_update = Some(PolicyFees { spent_units: fees.spent_units + needed, ..fees });
+                }
+            }
+            verify_and_consume(hash, signature, generation, address, packed);
+            if let Some(timing) = timing_update {
+                policy.timing.write(timing);
+            }
+            if let Some(fees) = fees_update {
+                policy.fees.write(fees);
+            }
+        }
+
+        /// Steps 3-6 of the validation, for an existing session: `OK`, or the first failing
+        /// check's reason, returned or (`panics`) panicked with (see `refuse`).
+        #[inline(always)]
         fn check_policy(
             self: @ComponentState<TContractState>,
+            panics: bool,
             session_key: felt252,
-            record: @SessionRecord,
+            valid_until: u64,
+            has_calls_left: bool,
+            has_whitelist: bool,
+            generation: felt252,
             calls: Span<Call>,
             now: u64,
             account: ContractAddress,
         ) -> felt252 {
             // 3. Not expired. (`__validate__` sees the time rounded down to the hour;
             //    `__execute__` re-checks the exact time.)
-            if now > *record.valid_until {
-                return reasons::EXPIRED;
+            if now > valid_until {
+                return refuse(panics, reasons::EXPIRED);
             }
             // 4. Call budget left.
-            if *record.calls_used >= *record.max_calls {
-                return reasons::MAX_CALLS_EXCEEDED;
+            if !has_calls_left {
+                return refuse(panics, reasons::MAX_CALLS_EXCEEDED);
             }
             // 5. Never the account itself (stricter than the SNIP, which only requires it
             //    for empty whitelists), never an admin selector — except the one self-call
             //    that ends this very session.
-            if is_self_revocation(calls, account, session_key) {
-                return reasons::OK;
-            }
-            for call in calls {
-                if *call.to == account {
-                    return reasons::SELF_CALL;
-                }
-                if is_blocked_selector(*call.selector) {
-                    return reasons::BLOCKED_SELECTOR;
-                }
-            }
             // 6. A non-empty whitelist names every selector: one map read per call.
-            if *record.entrypoints_len != 0 {
-                for call in calls {
-                    // Selector 0 is the list's head, never an entry.
-                    let key = whitelist_key(session_key, *record.generation, *call.selector);
-                    if *call.selector == 0 || self.SessionKeys_whitelist.read(key) == 0 {
-                        return reasons::ENTRYPOINT_NOT_ALLOWED;
+            // A single call (most transactions) is checked without a loop.
+            if calls.len() == 1 {
+                let call = calls[0];
+                if *call.to == account {
+                    if !is_end_session_of(call, session_key) {
+                        return refuse(panics, reasons::SELF_CALL);
                     }
+                } else {
+                    if is_blocked_selector(*call.selector) {
+                        return refuse(panics, reasons::BLOCKED_SELECTOR);
+                    }
+                    if has_whitelist {
+                        // Selector 0 is the list's head, never an entry.
+                        if *call.selector == 0 {
+                            return refuse(panics, reasons::ENTRYPOINT_NOT_ALLOWED);
+                        }
+                        if self.SessionKeys_whitelist.read(whitelist_key(session_key, generation, *call.selector)) == 0 {
+                            return refuse(panics, reasons::ENTRYPOINT_NOT_ALLOWED);
+                        }
+                    }
+                }
+            } else {
+                // Several calls: a whitelist miss is reported only after every call passed
+                // step 5, as if step 6 came after it.
+                let mut not_allowed = false;
+                for call in calls {
+                    if *call.to == account {
+                        return refuse(panics, reasons::SELF_CALL);
+                    }
+                    if is_blocked_selector(*call.selector) {
+                        return refuse(panics, reasons::BLOCKED_SELECTOR);
+                    }
+                    if has_whitelist && !not_allowed && !self.is_whitelisted(session_key, generation, *call.selector) {
+                        not_allowed = true;
+                    }
+                }
+                if not_allowed {
+                    return refuse(panics, reasons::ENTRYPOINT_NOT_ALLOWED);
                 }
             }
             reasons::OK
         }
+
+        /// `selector` is in the session's whitelist (one map read; selector 0 is the
+        /// list's head, never an entry).
+        #[inline(always)]
+        fn is_whitelisted(
+            self: @ComponentState<TContractState>, session_key: felt252, generation: felt252, selector: felt252,
+        ) -> bool {
+            selector != 0 && self.SessionKeys_whitelist.read(whitelist_key(session_key, generation, selector)) != 0
+        }
+    }
+
+    /// What a failing check does with its reason code: `session_status` returns it,
+    /// validation panics with it (a refused transaction reverts anyway, and the passing
+    /// path then carries no reason along). `panics` is a constant at each call site.
+    #[inline(always)]
+    fn refuse(panics: bool, reason: felt252) -> felt252 {
+        if panics {
+            core::panic_with_felt252(reason);
+        }
+        reason
+    }
+
+    /// Steps 8-9 of the validation. 8. The session key signed this hash under this
+    /// registration. 9. Only then one call is consumed: once per transaction, whatever the
+    /// call count. (No event here: every syscall costs a session transaction dearly, and
+    /// the use is on chain already — the session key is in the transaction's signature or
+    /// the outside execution's calldata, and `calls_used` counts it.)
+    #[inline(always)]
+    fn verify_and_consume(
+        hash: felt252, signature: SessionSignature, generation: felt252, address: StorageBaseAddress, packed: felt252,
+    ) {
+        let message = session_message_hash(hash, generation);
+        if !check_ecdsa_signature(message, signature.session_key, signature.r, signature.s) {
+            core::panic_with_felt252(reasons::INVALID_SIGNATURE);
+        }
+        // calls_used < max_calls, so the addition stays within its 32 bits.
+        Store::<felt252>::write(0, address, packed + ONE_CALL_USED).unwrap_syscall();
+    }
+
+    /// Version 3, or its query twin (2^128 + 3). (One product: the field has no zero
+    /// divisors.)
+    fn is_version_3(version: felt252) -> bool {
+        (version - 3) * (version - 0x100000000000000000000000000000003) == 0
     }
 
     /// A session ending itself: exactly one call, to the account's `end_session`, naming
@@ -1076,7 +1212,12 @@ pub mod SessionComponent {
             return false;
         }
         let call = calls[0];
-        *call.to == account && *call.selector == selector!("end_session") && *call.calldata == array![session_key].span()
+        *call.to == account && is_end_session_of(call, session_key)
+    }
+
+    /// `call` is `end_session(session_key)` (to whichever contract).
+    fn is_end_session_of(call: @Call, session_key: felt252) -> bool {
+        *call.selector == selector!("end_session") && *call.calldata == array![session_key].span()
     }
 
     /// A record registered in an earlier revoke-all epoch reads as revoked, with every

@@ -20,16 +20,33 @@ pub const DEFAULT_MAX_FEE_UNITS: u32 = 1000;
 /// field's 2^251, so nothing wraps. (This runs on every session transaction, where u256
 /// arithmetic costs measurably more.)
 pub fn worst_case_fee(resource_bounds: Span<ResourcesBounds>, tip: u128) -> felt252 {
+    // A version 3 transaction lists three resources, L2 gas in the middle (L1_GAS, L2_GAS,
+    // L1_DATA): summed without a loop. Any other list takes the loop below, same result.
+    let three: Option<@Box<[ResourcesBounds; 3]>> = resource_bounds.try_into();
+    if let Some(three) = three {
+        let [first, second, third] = (*three).unbox();
+        if first.resource != 'L2_GAS' && second.resource == 'L2_GAS' && third.resource != 'L2_GAS' {
+            return bound_fee(first, 0) + bound_fee(second, tip) + bound_fee(third, 0);
+        }
+    }
     let mut total: felt252 = 0;
     for bound in resource_bounds {
-        let amount: felt252 = (*bound.max_amount).into();
-        let mut price: felt252 = (*bound.max_price_per_unit).into();
-        if *bound.resource == 'L2_GAS' {
-            price += tip.into();
-        }
-        total += amount * price;
+        let tip = if *bound.resource == 'L2_GAS' {
+            tip
+        } else {
+            0
+        };
+        total += bound_fee(*bound, tip);
     }
     total
+}
+
+/// One resource at its max amount and max price plus `tip` per unit.
+#[inline(always)]
+fn bound_fee(bound: ResourcesBounds, tip: u128) -> felt252 {
+    let amount: felt252 = bound.max_amount.into();
+    let price: felt252 = bound.max_price_per_unit.into();
+    amount * (price + tip.into())
 }
 
 /// The per-transaction cap in FRI for a record's stored units (0: the default). At most
@@ -43,13 +60,18 @@ pub fn max_fee_per_tx(units: u32) -> u128 {
     units.into() * FEE_UNIT
 }
 
-/// True when a transaction with these bounds could cost more than the cap.
-pub fn exceeds_cap(resource_bounds: Span<ResourcesBounds>, tip: u128, cap_units: u32) -> bool {
-    let Some(worst): Option<u128> = worst_case_fee(resource_bounds, tip).try_into() else {
-        // Beyond 2^128 FRI: over any cap.
-        return true;
+/// True when a transaction with these bounds could cost more than the cap of `cap_units`
+/// (below 2^32, as the packed record holds them; 0 means the default). In felts: the cap is
+/// below 2^82 and the worst case below 2^196, so `cap - worst` fits in a u128 exactly when
+/// the worst case is within the cap (otherwise it wraps to a felt far above 2^128).
+pub fn exceeds_cap(resource_bounds: Span<ResourcesBounds>, tip: u128, cap_units: felt252) -> bool {
+    let cap_units = if cap_units == 0 {
+        DEFAULT_MAX_FEE_UNITS.into()
+    } else {
+        cap_units
     };
-    worst > max_fee_per_tx(cap_units)
+    let margin: Option<u128> = (cap_units * FEE_UNIT.into() - worst_case_fee(resource_bounds, tip)).try_into();
+    margin.is_none()
 }
 
 /// A fee in FRI as stored units: it must be a whole number of 10^15 FRI below 2^32 units

@@ -5,15 +5,15 @@
 /// Revoking, re-registering or updating a key bumps its generation, so every signature
 /// made under an earlier registration stops verifying, including outside executions a
 /// relayer still holds.
-pub fn session_message_hash(hash: felt252, generation: u32) -> felt252 {
-    let (message, _, _) = core::poseidon::hades_permutation(hash, generation.into(), 2);
+pub fn session_message_hash(hash: felt252, generation: felt252) -> felt252 {
+    let (message, _, _) = core::poseidon::hades_permutation(hash, generation, 2);
     message
 }
 
 /// One felt per (session, registration, selector) for the whitelist map: two Poseidon
 /// permutations cost a fraction of the Pedersen hashes a tuple map key would.
-pub fn whitelist_key(session_key: felt252, generation: u32, selector: felt252) -> felt252 {
-    let (registration, _, _) = core::poseidon::hades_permutation(session_key, generation.into(), 2);
+pub fn whitelist_key(session_key: felt252, generation: felt252, selector: felt252) -> felt252 {
+    let (registration, _, _) = core::poseidon::hades_permutation(session_key, generation, 2);
     let (hash, _, _) = core::poseidon::hades_permutation(registration, selector, 2);
     hash
 }

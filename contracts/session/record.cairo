@@ -53,10 +53,114 @@ const SHIFT_194: felt252 = 0x4000000000000000000000000000000000000000000000000;
 const SHIFT_226: felt252 = 0x400000000000000000000000000000000000000000000000000000000;
 const SHIFT_250: felt252 = 0x400000000000000000000000000000000000000000000000000000000000000;
 
+/// Masks of the fields in each half of the packed felt, as u128s (`high` holds bits 128..251).
+const LOW_VALID_UNTIL: u128 = 0xffffffffffffffff;
+const LOW_CALLS_USED: u128 = 0xffffffff000000000000000000000000;
+const HIGH_ENTRYPOINTS_LEN: u128 = 0xffffffff;
+const HIGH_GENERATION: u128 = 0xffffffff00000000;
+const HIGH_STATE: u128 = 0x30000000000000000;
+const HIGH_MAX_FEE_UNITS: u128 = 0x3fffffffc0000000000000000;
+const HIGH_EPOCH: u128 = 0x3fffffc000000000000000000000000;
+const HIGH_HAS_POLICY: u128 = 0x4000000000000000000000000000000;
+/// `Active` and `Revoked` as they sit in `high` (`state * 2^64`), and the place of `epoch`.
+const HIGH_ACTIVE: u128 = 0x10000000000000000;
+const HIGH_REVOKED: u128 = 0x20000000000000000;
+const HIGH_EPOCH_SHIFT: felt252 = 0x4000000000000000000000000;
+/// Inverses in the field of 2^32 and 2^66 (the generation's and the fee units' places in
+/// `high`): a masked field times the inverse of its place is the field's value, exactly
+/// (a test checks both products are 1).
+pub const INV_TWO_POW_32: felt252 = 0x7fffffff8000010ffffffef0000000000000000000000000000000000000001;
+pub const INV_TWO_POW_66: felt252 = 0x800000000000010fdfffffffffffffbc0000000000000000000000000000001;
+
 const TWO_POW_2: NonZero<u128> = 4;
 const TWO_POW_24: NonZero<u128> = 0x1000000;
 const TWO_POW_32: NonZero<u128> = 0x100000000;
 const TWO_POW_64: NonZero<u128> = 0x10000000000000000;
+
+/// What `PackedRecordTrait::liveness` gives for a live session, without and with a policy.
+pub const LIVE: felt252 = 0;
+pub const LIVE_WITH_POLICY: felt252 = 0x4000000000000000000000000000000;
+
+/// What `calls_used + 1` adds to a packed record (it stays below `max_calls`, so it never
+/// carries into `entrypoints_len`).
+pub const ONE_CALL_USED: felt252 = SHIFT_96;
+
+/// A packed record as validation reads it on every session transaction: each question it
+/// asks is a mask or two and a comparison on the packed halves, where unpacking every field
+/// (a division and a range-checked conversion each) would cost more than the whole check.
+/// `unpack` remains the reading everywhere else.
+#[derive(Copy, Drop)]
+pub struct PackedRecord {
+    low: u128,
+    high: u128,
+}
+
+#[generate_trait]
+pub impl PackedRecordImpl of PackedRecordTrait {
+    #[inline(always)]
+    fn new(packed: felt252) -> PackedRecord {
+        let value: u256 = packed.into();
+        PackedRecord { low: value.low, high: value.high }
+    }
+
+    /// `LIVE` for a record `Active` and registered in `epoch` (the account's revoke-all
+    /// epoch, a u32 as stored), what `effective` leaves active, without a policy;
+    /// `LIVE_WITH_POLICY` for one with a policy; anything else for no live session. (Its
+    /// state, epoch and policy bits, less those of a live session: one mask.)
+    #[inline(always)]
+    fn liveness(self: @PackedRecord, epoch: felt252) -> felt252 {
+        let bits: felt252 = (*self.high & (HIGH_STATE | HIGH_EPOCH | HIGH_HAS_POLICY)).into();
+        bits - HIGH_ACTIVE.into() - epoch * HIGH_EPOCH_SHIFT
+    }
+
+    /// The reason a record that is not live holds no session, as `absent_reason` gives it
+    /// for its `effective` reading: registered (active in an earlier epoch, or revoked)
+    /// reads `REVOKED`, anything else `NOT_REGISTERED`.
+    fn absent_reason(self: @PackedRecord) -> felt252 {
+        let state = *self.high & HIGH_STATE;
+        if state == HIGH_ACTIVE || state == HIGH_REVOKED {
+            crate::reasons::REVOKED
+        } else {
+            crate::reasons::NOT_REGISTERED
+        }
+    }
+
+    #[inline(always)]
+    fn valid_until_is(self: @PackedRecord, valid_until: u64) -> bool {
+        *self.low & LOW_VALID_UNTIL == valid_until.into()
+    }
+
+    /// `calls_used < max_calls`, for a record whose `valid_until` is known (`valid_until_is`):
+    /// the low half less it is `max_calls * 2^64 + calls_used * 2^96`, and
+    /// `(max_calls - calls_used - 1) * 2^96` is below 2^128 exactly when it is not negative
+    /// (both fields are below 2^32).
+    #[inline(always)]
+    fn has_calls_left(self: @PackedRecord, valid_until: u64) -> bool {
+        let calls_used: felt252 = (*self.low & LOW_CALLS_USED).into();
+        let low: felt252 = (*self.low).into();
+        let max_calls_part = low - valid_until.into() - calls_used;
+        let left: Option<u128> = (max_calls_part * 0x100000000 - calls_used - SHIFT_96).try_into();
+        left.is_some()
+    }
+
+    #[inline(always)]
+    fn has_whitelist(self: @PackedRecord) -> bool {
+        *self.high & HIGH_ENTRYPOINTS_LEN != 0
+    }
+
+    #[inline(always)]
+    fn generation(self: @PackedRecord) -> felt252 {
+        let shifted: felt252 = (*self.high & HIGH_GENERATION).into();
+        shifted * INV_TWO_POW_32
+    }
+
+    /// `max_fee_units` (below 2^32; 0 means the default).
+    #[inline(always)]
+    fn max_fee_units(self: @PackedRecord) -> felt252 {
+        let shifted: felt252 = (*self.high & HIGH_MAX_FEE_UNITS).into();
+        shifted * INV_TWO_POW_66
+    }
+}
 
 fn state_to_bits(state: SessionState) -> felt252 {
     match state {

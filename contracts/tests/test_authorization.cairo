@@ -16,7 +16,7 @@ use crate::reasons;
 use crate::session::hashing::is_stark_public_key;
 use crate::signature::{
     AccountSignature, POLICY_SIGNATURE_MAGIC, SESSION_AUTHORIZATION_MAGIC, execution_signature, parse_signature,
-    session_key_and_valid_until,
+    session_signature_format,
 };
 
 /// Public keys of private keys 0x1234…abcd (owner) and 0x0fed…6543 (session), as in test_validate.
@@ -101,7 +101,9 @@ fn the_magic_is_no_session_key_and_leads_no_other_layout() {
 fn execute_sees_the_inner_session_signature() {
     let signature = first_use(policy_inner());
     assert_eq!(execution_signature(signature), policy_inner());
-    assert_eq!(session_key_and_valid_until(execution_signature(signature)), Some((SESSION, 100000)));
+    assert_eq!(session_signature_format(execution_signature(signature)), Some((SESSION, 100000, true)));
+    // What __execute__ reads: the whole first-use signature gives its inner session.
+    assert_eq!(session_signature_format(signature), Some((SESSION, 100000, true)));
     let plain = array![SESSION, 0x1, 0x2, 100000].span();
     assert_eq!(execution_signature(plain), plain);
 }
