@@ -27,7 +27,7 @@ function executeCalldata(calls: ContractCall[]): string[] {
 }
 
 /** Estimates tried when the sender's nonce moved between reading it and estimating. */
-const STALE_NONCE_ATTEMPTS = 5;
+const STALE_NONCE_ATTEMPTS = 8;
 
 /**
  * The node refused the estimate for its nonce: the sender (a relayer account, sending for
@@ -93,23 +93,34 @@ function transfersOf(invocation: Invocation | undefined, found: TokenTransfer[] 
   return found;
 }
 
+export type Simulation = Estimate & { transfers: TokenTransfer[] };
+
+/** The node refused a simulation for the sender's nonce (see isStaleNonce). */
+export class StaleNonceError extends Error {}
+
 /**
- * Simulates the calls from `sender` (validation skipped): its fee, and the token transfers
- * its execution makes. Throws the revert's text when the execution would revert.
+ * Simulates the calls from `sender` at `nonce` (validation skipped): its fee, and the
+ * token transfers its execution makes. Throws the revert's text when the execution would
+ * revert, and StaleNonceError when `nonce` is not the sender's.
  */
-export async function simulateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[]): Promise<Estimate & { transfers: TokenTransfer[] }> {
-  return withSenderNonce(provider, sender, async (nonce) => {
-    const { simulated_transactions: [simulated] } = await provider.getSimulateTransaction([invokeOf(sender, calls, nonce)], { blockIdentifier: "pre_confirmed", skipValidate: true });
-    if (!simulated) throw new Error("the node returned no simulation");
-    const execution = (simulated.transaction_trace as { execute_invocation?: Invocation }).execute_invocation;
-    if (execution?.revert_reason !== undefined) throw new Error(execution.revert_reason);
-    return {
-      overallFeeFri: BigInt(simulated.overall_fee),
-      resourceBounds: simulated.resourceBounds,
-      maxFeeFri: maxFeeOf(simulated.resourceBounds),
-      transfers: transfersOf(execution),
-    };
-  });
+export async function simulateInvoke(provider: RpcProvider, sender: string, calls: ContractCall[], nonce: bigint): Promise<Simulation> {
+  let response;
+  try {
+    response = await provider.getSimulateTransaction([invokeOf(sender, calls, num.toHex(nonce))], { blockIdentifier: "pre_confirmed", skipValidate: true });
+  } catch (error) {
+    if (isStaleNonce(error)) throw new StaleNonceError(`nonce ${nonce} is not the next of ${sender}`);
+    throw error;
+  }
+  const [simulated] = response.simulated_transactions;
+  if (!simulated) throw new Error("the node returned no simulation");
+  const execution = (simulated.transaction_trace as { execute_invocation?: Invocation }).execute_invocation;
+  if (execution?.revert_reason !== undefined) throw new Error(execution.revert_reason);
+  return {
+    overallFeeFri: BigInt(simulated.overall_fee),
+    resourceBounds: simulated.resourceBounds,
+    maxFeeFri: maxFeeOf(simulated.resourceBounds),
+    transfers: transfersOf(execution),
+  };
 }
 
 /**

@@ -26,6 +26,9 @@ export interface Lease {
   nonce: bigint;
 }
 
+/** Every relayer account stayed busy for the whole wait. */
+export class NoRelayerError extends Error {}
+
 /** The node refused a transaction for its nonce: the stored counter was behind (or ahead of) the chain. */
 export class NonceConflictError extends Error {}
 
@@ -64,10 +67,6 @@ export class RelayerPool {
     await this.db.query("INSERT INTO relayer_accounts (address) SELECT unnest($1::text[]) ON CONFLICT (address) DO NOTHING", [this.addresses]);
   }
 
-  /** Any of this process's accounts, for estimates (they do not need a lease). */
-  anyAddress(): string {
-    return this.addresses[Math.floor(Math.random() * this.addresses.length)] as string;
-  }
 
   /**
    * Runs `send` with an account held exclusively and its next nonce. The nonce advances
@@ -92,7 +91,7 @@ export class RelayerPool {
           await client.query("ROLLBACK");
           client.release();
           released = true;
-          if (Date.now() + pause > deadline) throw new Error("every relayer account is busy");
+          if (Date.now() + pause > deadline) throw new NoRelayerError("every relayer account is busy");
           await new Promise((resolve) => setTimeout(resolve, pause));
           continue;
         }

@@ -1,9 +1,11 @@
-// Sends a relayed call from a leased relayer account. The transaction is signed with the
-// lease's nonce, written to the database with its hash (write-ahead), then sent: a process
-// that dies after sending leaves a hash any process's tracker can find on chain.
-import type { Call, ResourceBoundsBN } from "starknet";
+// Sends a relayed call from a leased relayer account. Under the lease, the call is first
+// simulated from that account at the nonce it will carry (nothing else sends from it
+// meanwhile, so the node never sees a moving nonce), then checked by the caller, signed,
+// written to the database with its hash (write-ahead), and sent: a process that dies after
+// sending leaves a hash any process's tracker can find on chain.
+import type { Call } from "starknet";
 import type { RelayerContext } from "../context.ts";
-import { maxFeeOf } from "./estimate.ts";
+import { maxFeeOf, type Simulation, simulateInvoke, StaleNonceError, toContractCall } from "./estimate.ts";
 import { isNonceRejection, NonceConflictError } from "./relayerPool.ts";
 
 const UNIQUE_VIOLATION = "23505";
@@ -12,7 +14,19 @@ const ATTEMPTS = 4;
 export interface Submission {
   trackingId: string;
   call: Call;
-  resourceBounds: ResourceBoundsBN;
+  /**
+   * Runs on the simulation before anything is signed: throws to refuse (the lease's nonce
+   * stays unused), e.g. a fee above what was agreed; may record the request and reserve
+   * its budget, which is then in place before the transaction exists.
+   */
+  beforeSend(simulation: Simulation): Promise<void>;
+}
+
+/** Thrown by submit when the simulation or `beforeSend` refused: nothing was sent. */
+export class SubmissionRefused extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
 }
 
 /** An error the node answered with (a JSON-RPC error), as opposed to no answer at all. */
@@ -21,11 +35,21 @@ function isNodeAnswer(error: unknown): boolean {
 }
 
 /** Returns the hash of the transaction the node accepted; throws when no attempt was accepted. */
-export async function submit(context: RelayerContext, { trackingId, call, resourceBounds }: Submission): Promise<string> {
+export async function submit(context: RelayerContext, { trackingId, call, beforeSend }: Submission): Promise<string> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     try {
       return await context.pool.withLease(async ({ address, account, signer, nonce }) => {
+        let simulation: Simulation;
+        try {
+          simulation = await simulateInvoke(context.provider, address, [toContractCall(call)], nonce);
+          await beforeSend(simulation);
+        } catch (error) {
+          // The counter is off the chain's: read it again and retry.
+          if (error instanceof StaleNonceError) throw new NonceConflictError(error.message);
+          throw new SubmissionRefused(error);
+        }
+        const { resourceBounds } = simulation;
         const signed = await account.getSignedTransaction([call], { nonce, resourceBounds, tip: 0n, version: "0x3" });
         const hash = signer.lastSignedHash;
         if (!hash) throw new Error("the relayer's signer recorded no transaction hash");
@@ -62,6 +86,7 @@ export async function submit(context: RelayerContext, { trackingId, call, resour
         return hash;
       });
     } catch (error) {
+      if (error instanceof SubmissionRefused) throw error.reason;
       lastError = error;
       if (!(error instanceof NonceConflictError)) break;
       context.log.warn({ trackingId, attempt, err: error.message }, "relayer nonce out of step; re-reading it from the chain");

@@ -10,7 +10,6 @@ import { chainNow, type RelayerContext } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
 import { release, settle } from "../sponsor/budgets.ts";
 import { forgetOldWindows } from "../sponsor/rateLimit.ts";
-import { estimateInvoke, toContractCall } from "./estimate.ts";
 import { submit } from "./submitter.ts";
 
 /** A 'sending' row younger than this may still be in its sender's hands. */
@@ -147,14 +146,19 @@ export class Tracker {
     }
     const { call } = request.relayed_call;
     try {
-      // Again with the chain as it is now: the execution may have become invalid (its
-      // nonce used by another submitter, a session revoked).
-      const estimate = await estimateInvoke(this.context.provider, this.context.pool.anyAddress(), [toContractCall(call)]);
-      // Never more than execute agreed to: the relayer's cap, and a sponsor's reservation.
-      const ceiling = request.fee_mode === "sponsored" ? BigInt(request.reserved_fri) : this.context.config.maxFeePerTransactionFri;
-      const limit = ceiling < this.context.config.maxFeePerTransactionFri ? ceiling : this.context.config.maxFeePerTransactionFri;
-      if (estimate.maxFeeFri > limit) throw new Error(`its fee may now reach ${estimate.maxFeeFri} FRI, above the ${limit} FRI it was accepted for`);
-      await submit(this.context, { trackingId: request.tracking_id, call, resourceBounds: estimate.resourceBounds });
+      // Simulated again under the lease, with the chain as it is now: the execution may
+      // have become invalid (its nonce used by another submitter, a session revoked).
+      await submit(this.context, {
+        trackingId: request.tracking_id,
+        call,
+        beforeSend: async (simulation) => {
+          // Never more than execute agreed to: the relayer's cap, and a sponsor's reservation.
+          const cap = this.context.config.maxFeePerTransactionFri;
+          const reserved = BigInt(request.reserved_fri);
+          const limit = request.fee_mode === "sponsored" && reserved < cap ? reserved : cap;
+          if (simulation.maxFeeFri > limit) throw new Error(`its fee may now reach ${simulation.maxFeeFri} FRI, above the ${limit} FRI it was accepted for`);
+        },
+      });
     } catch (error) {
       await this.giveUp(request, "failed", `could not send it again: ${String((error as Error).message).slice(0, 300)}`);
     }

@@ -4,10 +4,11 @@
 // in an estimate with the user's signature (which the account verifies), the fee is
 // covered, and the sponsor's budget has room. Only then is anything reserved or sent.
 import { num, stark } from "starknet";
-import { simulateInvoke, toContractCall } from "../chain/estimate.ts";
+import type { Simulation } from "../chain/estimate.ts";
+import { NoRelayerError } from "../chain/relayerPool.ts";
 import { submit } from "../chain/submitter.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
-import { invalidParams, paymasterError, policyRefusal } from "../rpc/errors.ts";
+import { invalidParams, JsonRpcError, paymasterError, policyRefusal } from "../rpc/errors.ts";
 import type { RequestContext } from "../rpc/jsonRpc.ts";
 import { type ApiKeyPolicy, getApiKey } from "../sponsor/apiKeys.ts";
 import { release, reserve } from "../sponsor/budgets.ts";
@@ -83,60 +84,68 @@ export async function relayExecution(context: RelayerContext, { userAddress, mes
   if (execution.execute_before <= now + INCLUSION_MARGIN_SECONDS) throw paymasterError("INVALID_TIME_BOUNDS", `the execution window closed at ${execution.execute_before} (chain time ${now})`);
   if (execution.execute_after >= now) throw paymasterError("INVALID_TIME_BOUNDS", `the execution window opens at ${execution.execute_after} (chain time ${now})`);
 
-  // The estimate runs the account's execute_from_outside_v2 with the user's signature:
-  // a bad signature, a used nonce or a session's refusal all fail here, before any cost.
+  // The simulation runs the account's execute_from_outside_v2 with the user's signature,
+  // from the relayer account that will send it, at its nonce: a bad signature, a used
+  // nonce or a session's refusal all fail there, before anything is reserved or signed.
   const call = relayedCall(userAddress, execution, signature);
-  let estimate;
-  try {
-    estimate = await simulateInvoke(context.provider, context.pool.anyAddress(), [toContractCall(call)]);
-  } catch (error) {
-    throw relayedFailureError(error, userAddress);
-  }
-  if (estimate.maxFeeFri > context.config.maxFeePerTransactionFri) {
-    throw policyRefusal("FEE_TOO_HIGH", `the relayed transaction may cost ${estimate.maxFeeFri} FRI, above this relayer's limit of ${context.config.maxFeePerTransactionFri} FRI`);
-  }
-  if (build.fee_mode === "default") {
-    const token = findGasToken(context.config.gasTokens, build.gas_token as string);
-    const required = friToToken(estimate.overallFeeFri, token);
-    if (BigInt(build.fee_amount ?? 0) < required) {
-      throw paymasterError("MAX_AMOUNT_TOO_LOW", `the signed fee transfer of ${build.fee_amount} no longer covers the estimated fee of ${required} (build again)`);
-    }
-    // The signed transfer is only a call the account was asked to make: what counts is the
-    // token moving. An account whose execute_from_outside_v2 skips it would ride free.
-    const paid = estimate.transfers
-      .filter((transfer) => BigInt(transfer.token) === BigInt(token.address) && BigInt(transfer.from) === BigInt(userAddress) && BigInt(transfer.to) === BigInt(context.config.feeRecipient))
-      .reduce((sum, transfer) => sum + transfer.amount, 0n);
-    if (paid < required) throw paymasterError("MAX_AMOUNT_TOO_LOW", `the execution pays the relayer ${paid} of the gas token, not the ${required} its fee needs`);
-  }
-
   const trackingId = num.toHex(stark.randomAddress());
-  const reservedFri = sponsor ? estimate.maxFeeFri : 0n;
-  await context.db.transaction(async (client) => {
-    const consumed = await client.query("UPDATE builds SET tracking_id = $3 WHERE user_address = $1 AND message_hash = $2 AND tracking_id IS NULL RETURNING tracking_id", [userAddress, messageHash, trackingId]);
-    if (consumed.rowCount !== 1) {
-      const { rows: again } = await client.query<{ tracking_id: string }>("SELECT tracking_id FROM builds WHERE user_address = $1 AND message_hash = $2", [userAddress, messageHash]);
-      throw alreadyExecuted(again[0]?.tracking_id ?? "unknown");
+  const token = build.fee_mode === "default" ? findGasToken(context.config.gasTokens, build.gas_token as string) : undefined;
+  let reservedFri = 0n;
+  let recorded = false;
+  const beforeSend = async (simulation: Simulation) => {
+    if (simulation.maxFeeFri > context.config.maxFeePerTransactionFri) {
+      throw policyRefusal("FEE_TOO_HIGH", `the relayed transaction may cost ${simulation.maxFeeFri} FRI, above this relayer's limit of ${context.config.maxFeePerTransactionFri} FRI`);
     }
-    if (sponsor) await reserve(client, sponsor, userAddress, reservedFri);
-    await client.query(
-      "INSERT INTO requests (tracking_id, user_address, message_hash, api_key_id, fee_mode, relayed_call, execute_before, reserved_fri, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')",
-      [trackingId, userAddress, messageHash, build.api_key_id, build.fee_mode, JSON.stringify({ call, resourceBounds: estimate.resourceBounds }, bigintJson), execution.execute_before, reservedFri.toString()],
-    );
-  });
+    if (token) {
+      const required = friToToken(simulation.overallFeeFri, token);
+      if (BigInt(build.fee_amount ?? 0) < required) {
+        throw paymasterError("MAX_AMOUNT_TOO_LOW", `the signed fee transfer of ${build.fee_amount} no longer covers the estimated fee of ${required} (build again)`);
+      }
+      // The signed transfer is only a call the account was asked to make: what counts is
+      // the token moving. An account whose execute_from_outside_v2 skips it would ride free.
+      const paid = simulation.transfers
+        .filter((transfer) => BigInt(transfer.token) === BigInt(token.address) && BigInt(transfer.from) === BigInt(userAddress) && BigInt(transfer.to) === BigInt(context.config.feeRecipient))
+        .reduce((sum, transfer) => sum + transfer.amount, 0n);
+      if (paid < required) throw paymasterError("MAX_AMOUNT_TOO_LOW", `the execution pays the relayer ${paid} of the gas token, not the ${required} its fee needs`);
+    }
+    if (recorded) {
+      // A retry on another nonce: the reservation made covers at most what it covered.
+      if (sponsor && simulation.maxFeeFri > reservedFri) throw policyRefusal("FEE_TOO_HIGH", "the fee rose above what was reserved for this request");
+      return;
+    }
+    reservedFri = sponsor ? simulation.maxFeeFri : 0n;
+    await context.db.transaction(async (client) => {
+      const consumed = await client.query("UPDATE builds SET tracking_id = $3 WHERE user_address = $1 AND message_hash = $2 AND tracking_id IS NULL RETURNING tracking_id", [userAddress, messageHash, trackingId]);
+      if (consumed.rowCount !== 1) {
+        const { rows: again } = await client.query<{ tracking_id: string }>("SELECT tracking_id FROM builds WHERE user_address = $1 AND message_hash = $2", [userAddress, messageHash]);
+        throw alreadyExecuted(again[0]?.tracking_id ?? "unknown");
+      }
+      if (sponsor) await reserve(client, sponsor, userAddress, reservedFri);
+      await client.query(
+        "INSERT INTO requests (tracking_id, user_address, message_hash, api_key_id, fee_mode, relayed_call, execute_before, reserved_fri, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')",
+        [trackingId, userAddress, messageHash, build.api_key_id, build.fee_mode, JSON.stringify({ call }, bigintJson), execution.execute_before, reservedFri.toString()],
+      );
+    });
+    recorded = true;
+  };
 
   let transactionHash: string;
   try {
-    transactionHash = await submit(context, { trackingId, call, resourceBounds: estimate.resourceBounds });
+    transactionHash = await submit(context, { trackingId, call, beforeSend });
   } catch (error) {
-    // Nothing reached the chain: give the reservation back and let the same signed typed
-    // data be sent again.
-    await context.db.transaction(async (client) => {
-      const failed = await client.query("UPDATE requests SET status = 'failed', reason = $2, updated_at = now() WHERE tracking_id = $1 AND status = 'queued' RETURNING tracking_id", [trackingId, String((error as Error).message).slice(0, 500)]);
-      if (failed.rowCount === 1) {
-        if (sponsor) await release(client, { apiKeyId: sponsor.id, userAddress, amountFri: reservedFri });
-        await client.query("UPDATE builds SET tracking_id = NULL WHERE tracking_id = $1", [trackingId]);
-      }
-    });
+    if (recorded) {
+      // Recorded and reserved, but nothing reached the chain: give the reservation back
+      // and let the same signed typed data be sent again.
+      await context.db.transaction(async (client) => {
+        const failed = await client.query("UPDATE requests SET status = 'failed', reason = $2, updated_at = now() WHERE tracking_id = $1 AND status = 'queued' RETURNING tracking_id", [trackingId, String((error as Error).message).slice(0, 500)]);
+        if (failed.rowCount === 1) {
+          if (sponsor) await release(client, { apiKeyId: sponsor.id, userAddress, amountFri: reservedFri });
+          await client.query("UPDATE builds SET tracking_id = NULL WHERE tracking_id = $1", [trackingId]);
+        }
+      });
+    }
+    if (error instanceof JsonRpcError) throw error;
+    if (!recorded && !(error instanceof NoRelayerError)) throw relayedFailureError(error, userAddress);
     context.log.error({ trackingId, err: error }, "could not submit the relayed transaction");
     throw policyRefusal("SUBMISSION_FAILED", "no relayer account could send the transaction; nothing was spent, the same signed request may be sent again", 503);
   }
