@@ -23,7 +23,9 @@ pub mod SessionComponent {
     use crate::reasons;
     use crate::session::blocklist::is_blocked_selector;
     use crate::session::fees::{FEE_UNIT, exceeds_cap, fee_units, max_fee_per_tx, worst_case_fee};
-    use crate::session::hashing::{is_stark_public_key, session_message_hash, whitelist_key};
+    use crate::session::hashing::{
+        is_stark_public_key, session_message_hash, whitelist_entry, whitelist_key, whitelist_registration,
+    };
     use crate::session::policy::{
         PolicyFees, PolicyTiming, SessionPolicy, SessionPolicyUsage, StoredPolicy, check_call,
     };
@@ -200,8 +202,11 @@ pub mod SessionComponent {
             max_calls: u32,
             allowed_entrypoints: Array<felt252>,
         ) {
-            assert_only_self();
-            self.register(session_key, valid_until, max_calls, allowed_entrypoints.span(), 0, false);
+            // `assert_only_self` and the block time from one execution-info syscall, not three.
+            let info = starknet::get_execution_info().unbox();
+            assert(info.caller_address == info.contract_address, reasons::UNAUTHORIZED);
+            let now = info.block_info.unbox().block_timestamp;
+            self.register(session_key, valid_until, max_calls, allowed_entrypoints.span(), 0, false, now);
         }
 
         /// Revokes `session_key`: every field reads 0, the whitelist is gone, and the
@@ -527,6 +532,7 @@ pub mod SessionComponent {
         +Drop<TContractState>,
     > of RegistrationTrait<TContractState> {
         /// Registers or replaces a session (the checks both registration entrypoints share).
+        /// `now`: the block time.
         fn register(
             ref self: ComponentState<TContractState>,
             session_key: felt252,
@@ -535,6 +541,7 @@ pub mod SessionComponent {
             allowed_entrypoints: Span<felt252>,
             max_fee_units: u32,
             has_policy: bool,
+            now: u64,
         ) {
             assert(is_stark_public_key(session_key), reasons::INVALID_SESSION_KEY);
             // The magic felt leads policy signatures: no key may look like it.
@@ -546,7 +553,7 @@ pub mod SessionComponent {
             let owner = get_dep_component!(@self, Owner);
             assert(session_key != owner.Owner_public_key.read(), reasons::INVALID_SESSION_KEY);
             assert(max_calls != 0, reasons::INVALID_SESSION);
-            assert(valid_until > get_block_timestamp(), reasons::INVALID_SESSION);
+            assert(valid_until > now, reasons::INVALID_SESSION);
 
             let previous = self.SessionKeys_records.read(session_key);
             let generation = previous.generation + 1;
@@ -561,35 +568,28 @@ pub mod SessionComponent {
                 self.SessionKeys_list.write(count, session_key);
                 self.SessionKeys_count.write(count + 1);
             }
-            // One new cell per entry (each holds the next selector), plus the head. A
-            // repeated selector would corrupt the list: in increasing order (as the SDK sends
-            // them) none can repeat, and any other order is checked against what is written.
-            let mut index: u32 = 0;
-            let mut previous_slot = whitelist_key(session_key, generation.into(), 0);
-            let mut previous_selector: u256 = 0;
-            let mut last: felt252 = 0;
-            let mut increasing = true;
-            for selector in allowed_entrypoints {
-                let selector = *selector;
-                assert(!is_blocked_selector(selector), reasons::BLOCKED_SELECTOR);
-                // 0 is the head's place, and p - 1 + 1 would wrap to "absent"; the entry just
-                // before is the one whose cell is not written yet.
-                assert(selector != 0 && selector + 1 != 0 && selector != last, reasons::INVALID_SESSION);
-                last = selector;
-                let slot = whitelist_key(session_key, generation.into(), selector);
-                let value: u256 = selector.into();
-                if increasing && value > previous_selector {
-                    previous_selector = value;
-                } else {
-                    increasing = false;
-                    assert(self.SessionKeys_whitelist.read(slot) == 0, reasons::INVALID_SESSION);
-                }
-                self.SessionKeys_whitelist.write(previous_slot, selector + 1);
-                previous_slot = slot;
-                index += 1;
+            // One new cell per entry (each holds the next selector), plus the head: each
+            // costs a storage write and a state diff whatever is done around it, so the loop
+            // does little else. Four entries per iteration (the loop's own overhead, paid
+            // per iteration, is a good part of what is left), then the rest one by one.
+            let registration = whitelist_registration(session_key, generation.into());
+            let mut cursor = WhitelistCursor {
+                previous_slot: whitelist_entry(registration, 0), max: 0, registration,
+            };
+            let mut entries = allowed_entrypoints;
+            while let Some(quad) = entries.multi_pop_front::<4>() {
+                let [a, b, c, d] = quad.unbox();
+                self.append_entry(ref cursor, a);
+                self.append_entry(ref cursor, b);
+                self.append_entry(ref cursor, c);
+                self.append_entry(ref cursor, d);
             }
+            for selector in entries {
+                self.append_entry(ref cursor, *selector);
+            }
+            let index = allowed_entrypoints.len();
             if index != 0 {
-                self.SessionKeys_whitelist.write(previous_slot, END_OF_LIST);
+                self.SessionKeys_whitelist.write(cursor.previous_slot, END_OF_LIST);
             }
             self
                 .SessionKeys_records
@@ -613,6 +613,46 @@ pub mod SessionComponent {
                         session_key, valid_until, max_calls, allowed_entrypoints_len: index,
                     },
                 );
+        }
+    }
+
+    /// Where `register` is in the whitelist it writes.
+    #[derive(Copy, Drop)]
+    struct WhitelistCursor {
+        /// The cell of the entry before (the head's at first), which gets the next selector.
+        previous_slot: felt252,
+        /// The largest selector so far (0 before the first).
+        max: u256,
+        /// `whitelist_registration(session key, generation)`.
+        registration: felt252,
+    }
+
+    #[generate_trait]
+    impl WhitelistWriteImpl<
+        TContractState, +HasComponent<TContractState>, +Drop<TContractState>,
+    > of WhitelistWriteTrait<TContractState> {
+        /// Appends `selector` to the whitelist `register` is writing: the previous entry's
+        /// cell (or the head) gets `selector + 1`. Refuses an admin selector
+        /// (`BLOCKED_SELECTOR`), and (`INVALID_SESSION`) p - 1 (p - 1 + 1 would wrap to
+        /// "absent"), 0 (the head's place) and a repeat. A selector above every one before
+        /// it is neither 0 nor a repeat (in increasing order, as the SDK sends them, that is
+        /// each one); any other is checked against its own cell, read after the previous
+        /// cell is written: non-zero exactly if the selector is 0 (the head, written first),
+        /// the one just before, or any earlier one (every earlier cell is written by then).
+        #[inline(always)]
+        fn append_entry(ref self: ComponentState<TContractState>, ref cursor: WhitelistCursor, selector: felt252) {
+            assert(!is_blocked_selector(selector), reasons::BLOCKED_SELECTOR);
+            let next = selector + 1;
+            assert(next != 0, reasons::INVALID_SESSION);
+            self.SessionKeys_whitelist.write(cursor.previous_slot, next);
+            let slot = whitelist_entry(cursor.registration, selector);
+            let value: u256 = selector.into();
+            if value > cursor.max {
+                cursor = WhitelistCursor { previous_slot: slot, max: value, ..cursor };
+            } else {
+                assert(self.SessionKeys_whitelist.read(slot) == 0, reasons::INVALID_SESSION);
+                cursor = WhitelistCursor { previous_slot: slot, ..cursor };
+            }
         }
     }
 
@@ -647,7 +687,7 @@ pub mod SessionComponent {
                 (policy.max_transactions == 0) == (policy.period_seconds == 0), reasons::INVALID_SESSION,
             );
             assert(policy.max_transactions == 0 || policy.period_seconds >= 3600, reasons::INVALID_SESSION);
-            self.register(session_key, valid_until, max_calls, array![].span(), max_fee_units, true);
+            self.register(session_key, valid_until, max_calls, array![].span(), max_fee_units, true, get_block_timestamp());
             self
                 .SessionKeys_policies
                 .write(

@@ -160,6 +160,22 @@ describe("sessions", () => {
     await expectReason(account.owner.execute({ contractAddress: account.address, entrypoint: "revoke_session_key", calldata: [never.publicKey] }), "REVOKED");
   });
 
+  it("keeps a whitelist in the order given, whatever its length and order", async () => {
+    const session = randomKeyPair();
+    const validUntil = (await latestBlockTime()) + 3_600;
+    const contract = sessionAccountContract(account.address);
+    for (const entrypoints of [
+      ["0x9", "0x2", "0x5", "0x7", "increase", "0x6", "0x1"],
+      ["0x1", "0x2", "0x3", "0x4", "0x5", "0x6", "0x7", "0x8"],
+      ["0x5", "increase", "0x3"],
+    ]) {
+      await registerSession(account, { publicKey: session.publicKey, validUntil, maxCalls: 5, entrypoints });
+      const stored = (await contract.call("get_allowed_entrypoints", [session.publicKey])) as bigint[];
+      expect(stored.map((e) => num.toHex(e))).toEqual(entrypoints.map((e) => (e.startsWith("0x") ? e : hash.getSelectorFromName(e))));
+      expect(await status(session.publicKey, [increase(1)])).toBe(entrypoints.includes("increase") ? "OK" : "ENTRYPOINT_NOT_ALLOWED");
+    }
+  });
+
   it("refuses registrations that could never work", async () => {
     const session = randomKeyPair();
     const now = await latestBlockTime();
@@ -174,6 +190,23 @@ describe("sessions", () => {
     await expectReason(register({ entrypoints: ["0x0"] }), "INVALID_SESSION");
     // A repeat right after a decrease: the previous entry's cell is not written yet.
     await expectReason(register({ entrypoints: ["0x7", "0x3", "0x3"] }), "INVALID_SESSION");
+    // A repeat right after an increase, 0 after a selector, and p - 1 (its + 1 wraps to 0).
+    await expectReason(register({ entrypoints: ["0x3", "0x3"] }), "INVALID_SESSION");
+    await expectReason(register({ entrypoints: ["0x3", "0x0"] }), "INVALID_SESSION");
+    // (Raw calldata: the SDK refuses p - 1 itself.)
+    await expectReason(
+      account.owner.execute({
+        contractAddress: account.address,
+        entrypoint: "add_or_update_session_key",
+        calldata: [session.publicKey, num.toHex(now + 3_600), "0x1", "0x2", "0x3", "0x800000000000011000000000000000000000000000000000000000000000000"],
+      }),
+      "INVALID_SESSION",
+    );
+    // Past the first four entries (registration takes them four at a time), in either order.
+    await expectReason(register({ entrypoints: ["0x1", "0x2", "0x3", "0x4", "0x5", "0x3"] }), "INVALID_SESSION");
+    await expectReason(register({ entrypoints: ["0x9", "0x2", "0x5", "0x7", "0x8", "0x6", "0x8"] }), "INVALID_SESSION");
+    await expectReason(register({ entrypoints: ["0x1", "0x2", "0x3", "0x4", "0x5", "upgrade"] }), "BLOCKED_SELECTOR");
+    await expectReason(register({ entrypoints: ["0x9", "0x2", "0x5", "upgrade", "0x2"] }), "BLOCKED_SELECTOR");
     expect(await sessionData(account.address, session.publicKey)).toEqual({ validUntil: 0n, maxCalls: 0n, callsUsed: 0n, entrypointsLength: 0n });
   });
 });
