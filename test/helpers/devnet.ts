@@ -1,9 +1,13 @@
 // What integration tests use to talk to the run's devnet: providers, funded accounts,
 // declare-if-needed of built contracts, and control of block time.
-import { Account, RpcProvider } from "starknet";
+import { Account, logger, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { inject } from "vitest";
 import { readBuiltContract } from "../../scripts/lib/deploy-account.ts";
+
+// starknet.js's tip estimate (used by test accounts that send with a default tip) warns on
+// every send that a young devnet has too few blocks to analyse; the SDK never asks for it.
+logger.setLogLevel("ERROR");
 
 export function devnetUrl(): string {
   return inject("devnetUrl");
