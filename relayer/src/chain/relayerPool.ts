@@ -45,6 +45,9 @@ export function isNonceRejection(error: unknown): boolean {
   return /invalid transaction nonce|nonce is invalid|InvalidNonce/i.test(words);
 }
 
+/** A 'sending' transaction younger than this may still be in its sender's hands (the tracker waits as long). */
+export const SENDING_GRACE_SECONDS = 15;
+
 export class RelayerPool {
   readonly addresses: string[];
   private readonly accounts = new Map<string, { account: Account; signer: RecordingSigner }>();
@@ -137,16 +140,36 @@ export class RelayerPool {
   }
 
   /**
-   * The chain's nonce, or past the transactions this relayer already has in flight from
-   * that account (the node may not count those yet).
+   * The chain's nonce, or past the transactions this relayer has in flight from that
+   * account (the node may not count those yet). A transaction recorded but, past the
+   * sender's grace, unknown to the node was never sent (its process died between recording
+   * and sending): it would hold its nonce until the tracker drops it, so it is dropped
+   * here; the tracker sends its request again.
    */
   private async freshNonce(address: string): Promise<bigint> {
     const chain = BigInt(await this.provider.getNonceForAddress(address, "pre_confirmed"));
-    const { rows } = await this.db.query<{ next: string | null }>(
-      "SELECT max(nonce) + 1 AS next FROM transactions WHERE relayer_address = $1 AND status IN ('sending', 'sent')",
-      [address],
+    const { rows } = await this.db.query<{ hash: string; nonce: string; status: string; age_seconds: number }>(
+      "SELECT hash, nonce, status, extract(epoch FROM now() - created_at)::float AS age_seconds FROM transactions WHERE relayer_address = $1 AND status IN ('sending', 'sent') AND nonce >= $2 ORDER BY nonce",
+      [address, chain.toString()],
     );
-    const inFlight = rows[0]?.next ? BigInt(rows[0].next) : 0n;
-    return chain > inFlight ? chain : inFlight;
+    let next = chain;
+    for (const row of rows) {
+      if (row.status === "sending" && row.age_seconds > SENDING_GRACE_SECONDS && !(await this.nodeKnows(row.hash))) {
+        await this.db.query("UPDATE transactions SET status = 'dropped' WHERE hash = $1 AND status = 'sending'", [row.hash]);
+        continue;
+      }
+      if (BigInt(row.nonce) + 1n > next) next = BigInt(row.nonce) + 1n;
+    }
+    return next;
+  }
+
+  private async nodeKnows(hash: string): Promise<boolean> {
+    try {
+      await this.provider.getTransactionStatus(hash);
+      return true;
+    } catch (error) {
+      // 29: TXN_HASH_NOT_FOUND. Any other failure: assume it may be known.
+      return (error as { baseError?: { code?: number } }).baseError?.code !== 29;
+    }
   }
 }

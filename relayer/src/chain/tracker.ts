@@ -10,10 +10,9 @@ import { chainNow, type RelayerContext } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
 import { release, settle } from "../sponsor/budgets.ts";
 import { forgetOldWindows } from "../sponsor/rateLimit.ts";
+import { SENDING_GRACE_SECONDS } from "./relayerPool.ts";
 import { submit } from "./submitter.ts";
 
-/** A 'sending' row younger than this may still be in its sender's hands. */
-const SENDING_GRACE_SECONDS = 15;
 const BATCH = 50;
 
 interface OpenTransaction {

@@ -6,7 +6,7 @@ import { apiKeyUsage } from "../../../relayer/src/sponsor/apiKeys.ts";
 import { deploySessionAccount } from "../../helpers/account.ts";
 import { rpcProvider } from "../../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../../helpers/fixtures.ts";
-import { paymasterAccount, SPONSORED, startTestRelayer, type TestRelayer } from "../../helpers/relayer.ts";
+import { paymasterAccount, relayerAccountKeys, SPONSORED, startTestRelayer, type TestRelayer } from "../../helpers/relayer.ts";
 
 let relayer: TestRelayer;
 beforeAll(async () => {
@@ -64,4 +64,34 @@ test("a transaction the node never got is sent again, once, and settled from the
   ]);
   const actual = BigInt((receipt.value as { actual_fee: { amount: string } }).actual_fee.amount);
   expect(await apiKeyUsage(db, key.id)).toEqual({ budgetFri: 10n * 10n ** 18n, spentFri: actual, reservedFri: 0n });
+});
+
+test("a transaction a dead process recorded but never sent does not hold its relayer account's nonce", async () => {
+  const single = await startTestRelayer({ relayerAccounts: (await relayerAccountKeys([9])) }, { track: false });
+  try {
+    const account = await deploySessionAccount();
+    const counter = await deployCounter();
+    const key = await single.apiKey();
+    const user = paymasterAccount(account.address, account.ownerPrivateKey, single.paymaster(key.secret));
+    const relayerAddress = single.relayer.context.pool.addresses[0] as string;
+    const { db } = single.relayer.context;
+    const first = await user.executePaymasterTransaction([{ contractAddress: counter, entrypoint: "increase", calldata: [1] }], SPONSORED);
+    await rpcProvider().waitForTransaction(first.transaction_hash);
+    const next = BigInt(await rpcProvider().getNonceForAddress(relayerAddress));
+    // What a process killed between recording and sending leaves: a 'sending' row at the
+    // account's next nonce, and the counter not advanced past it.
+    const { rows: [request] } = await db.query<{ tracking_id: string }>("SELECT tracking_id FROM requests LIMIT 1");
+    const ghost = "0x1234567890abcdef";
+    await db.query("INSERT INTO transactions (hash, tracking_id, relayer_address, nonce, max_fee_fri, status, created_at) VALUES ($1, $2, $3, $4, 1, 'sending', now() - interval '1 minute')", [ghost, request?.tracking_id, relayerAddress, next.toString()]);
+
+    const second = await user.executePaymasterTransaction([{ contractAddress: counter, entrypoint: "increase", calldata: [1] }], SPONSORED);
+    expect((await rpcProvider().waitForTransaction(second.transaction_hash)).isSuccess()).toBe(true);
+    const sent = (await rpcProvider().getTransactionByHash(second.transaction_hash)) as { nonce: string };
+    expect(BigInt(sent.nonce)).toBe(next);
+    const { rows } = await db.query<{ status: string }>("SELECT status FROM transactions WHERE hash = $1", [ghost]);
+    expect(rows[0]?.status).toBe("dropped");
+    expect(await counterValue(counter)).toBe(2n);
+  } finally {
+    await single.stop();
+  }
 });
