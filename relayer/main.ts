@@ -14,8 +14,8 @@ import { parseArgs } from "node:util";
 import { DevnetProvider } from "starknet-devnet";
 import { startDevnet } from "../scripts/lib/devnet.ts";
 import { redactUrl } from "../scripts/lib/redact.ts";
-import { formatStrk } from "../scripts/lib/deploy-account.ts";
-import { configFromEnv, RelayerConfigError, STRK_ADDRESS } from "./src/config.ts";
+import { formatStrk, strkBalance } from "../scripts/lib/deploy-account.ts";
+import { configFromEnv, parseStrkAmount, RelayerConfigError } from "./src/config.ts";
 import { connectDatabase } from "./src/db/database.ts";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./src/db/embedded.ts";
 import { migrate } from "./src/db/migrate.ts";
@@ -28,12 +28,6 @@ const PERSISTENT_DATA_DIR = join("target", "relayer", "pgdata");
 
 function say(message: string): void {
   console.log(`[relayer] ${message}`);
-}
-
-function strkToFri(value: string, flag: string): bigint {
-  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
-  if (!match) throw new RelayerConfigError(`${flag} must be a decimal amount of STRK, e.g. 2.5`);
-  return BigInt(match[1] as string) * 10n ** 18n + BigInt((match[2] ?? "").padEnd(18, "0"));
 }
 
 /** DATABASE_URL, or the persistent embedded database under target/relayer (for key commands on a real network). */
@@ -54,8 +48,8 @@ async function keyCommand(command: string, args: string[]): Promise<void> {
       if (!values.name || !values.budget) throw new RelayerConfigError("create-key needs --name and --budget (STRK)");
       const { id, secret } = await createApiKey(db, {
         name: values.name,
-        budgetFri: strkToFri(values.budget, "--budget"),
-        ...(values["per-account"] ? { perAccountBudgetFri: strkToFri(values["per-account"], "--per-account") } : {}),
+        budgetFri: parseStrkAmount("--budget", values.budget),
+        ...(values["per-account"] ? { perAccountBudgetFri: parseStrkAmount("--per-account", values["per-account"]) } : {}),
         ...(values.targets ? { allowedTargets: values.targets.split(",").map((target) => target.trim()) } : {}),
         ...(values.rpm ? { requestsPerMinute: Number(values.rpm) } : {}),
       });
@@ -106,8 +100,7 @@ async function serve(): Promise<void> {
     say(`SNIP-29 paymaster at ${relayer.url} (health: ${relayer.url}/health) on ${redactUrl(config.rpcUrl)}`);
     say("relayer accounts (they submit and pay):");
     for (const { address } of config.relayerAccounts) {
-      const [low, high] = await relayer.context.provider.callContract({ contractAddress: STRK_ADDRESS, entrypoint: "balance_of", calldata: [address] });
-      console.log(`  ${address}  ${formatStrk(BigInt(low ?? 0) + (BigInt(high ?? 0) << 128n))} STRK`);
+      console.log(`  ${address}  ${formatStrk(await strkBalance(relayer.context.provider, address))} STRK`);
     }
     if (!network) {
       const { id, secret } = await createApiKey(relayer.context.db, { name: "local", budgetFri: LOCAL_API_KEY_BUDGET_FRI });

@@ -1,5 +1,6 @@
 // Everything a relayer process is told, and how it is read from the environment (.env).
-import { num } from "starknet";
+import { constants, num } from "starknet";
+import { STRK_TOKEN_ADDRESS } from "../../sdk/utils/fees.ts";
 import type { RelayerAccountKey } from "./chain/relayerPool.ts";
 
 export interface GasToken {
@@ -45,8 +46,7 @@ export interface RelayerConfig {
   accountClassHashes?: string[];
 }
 
-export const STRK_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
-export const STRK = { address: STRK_ADDRESS, decimals: 18, priceInStrk: 10n ** 18n } satisfies GasToken;
+export const STRK = { address: STRK_TOKEN_ADDRESS, decimals: 18, priceInStrk: 10n ** 18n } satisfies GasToken;
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -67,20 +67,19 @@ function read(name: string): string | undefined {
   return value ? value : undefined;
 }
 
-/** Starknet's field: a larger value would be padded to more than 64 hex digits and fail far from here. */
-const FELT_PRIME = 2n ** 251n + 17n * 2n ** 192n + 1n;
 
 function felt(name: string, value: string): string {
   try {
     const parsed = BigInt(value);
-    if (parsed <= 0n || parsed >= FELT_PRIME) throw new Error();
+    if (parsed <= 0n || parsed >= constants.PRIME) throw new Error();
     return num.toHex64(parsed);
   } catch {
     throw new RelayerConfigError(`${name}: ${JSON.stringify(value.slice(0, 12))}… is not a 0x-prefixed felt`);
   }
 }
 
-function strk(name: string, value: string): bigint {
+/** A decimal amount of STRK (at most 18 decimals) in FRI. */
+export function parseStrkAmount(name: string, value: string): bigint {
   const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
   if (!match) throw new RelayerConfigError(`${name} must be a decimal amount of STRK, e.g. 0.5 (got ${JSON.stringify(value)})`);
   return BigInt(match[1] as string) * 10n ** 18n + BigInt((match[2] ?? "").padEnd(18, "0"));
@@ -107,9 +106,9 @@ export function parseGasTokens(value: string | undefined): GasToken[] {
   for (const [index, entry] of (value ? value.split(",") : []).entries()) {
     const [address, decimals, price, extra] = entry.trim().split(":");
     if (!address || !decimals || !price || extra !== undefined) throw new RelayerConfigError(`RELAYER_GAS_TOKENS entry ${index + 1} must be address:decimals:priceInStrk`);
-    const token = { address: felt(`RELAYER_GAS_TOKENS entry ${index + 1}`, address), decimals: integer("decimals", decimals, 0), priceInStrk: strk("price", price) };
+    const token = { address: felt(`RELAYER_GAS_TOKENS entry ${index + 1}`, address), decimals: integer("decimals", decimals, 0), priceInStrk: parseStrkAmount("price", price) };
     if (token.priceInStrk === 0n) throw new RelayerConfigError(`RELAYER_GAS_TOKENS entry ${index + 1}: a price of 0 would make fees free`);
-    if (BigInt(token.address) !== BigInt(STRK_ADDRESS)) tokens.push(token);
+    if (BigInt(token.address) !== BigInt(STRK_TOKEN_ADDRESS)) tokens.push(token);
   }
   return tokens;
 }
@@ -141,7 +140,7 @@ export function configFromEnv(local: { rpcUrl: string; databaseUrl: string; rela
     relayerAccounts,
     feeRecipient: feeRecipient ? felt("RELAYER_FEE_RECIPIENT", feeRecipient) : (relayerAccounts[0] as RelayerAccountKey).address,
     gasTokens: parseGasTokens(read("RELAYER_GAS_TOKENS")),
-    maxFeePerTransactionFri: maxFee ? strk("RELAYER_MAX_FEE_STRK", maxFee) : DEFAULTS.maxFeePerTransactionFri,
+    maxFeePerTransactionFri: maxFee ? parseStrkAmount("RELAYER_MAX_FEE_STRK", maxFee) : DEFAULTS.maxFeePerTransactionFri,
     anonymousRequestsPerMinute: anonymous ? integer("RELAYER_ANONYMOUS_REQUESTS_PER_MINUTE", anonymous, 1) : DEFAULTS.anonymousRequestsPerMinute,
     defaultWindowSeconds: DEFAULTS.defaultWindowSeconds,
     maxWindowSeconds: DEFAULTS.maxWindowSeconds,

@@ -23,8 +23,6 @@ export interface Relayer {
 
 export interface StartRelayerOptions {
   logger?: FastifyServerOptions["logger"];
-  /** Further JSON-RPC methods served beside SNIP-29's and the wallet API's. */
-  extraMethods?: (context: RelayerContext) => MethodTable;
   /** Run the tracker loop (default true); tests may drive `tracker.tick()` themselves. */
   track?: boolean;
 }
@@ -52,7 +50,7 @@ export async function startRelayer(config: RelayerConfig, options: StartRelayerO
     await db.close();
     throw error;
   }
-  const methods: MethodTable = { ...paymasterMethods(context), ...walletMethods(context), ...(options.extraMethods?.(context) ?? {}) };
+  const methods: MethodTable = { ...paymasterMethods(context), ...walletMethods(context) };
 
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {

@@ -3,9 +3,10 @@
 // Used by scripts/deploy.ts, the demo, the benchmarks and the tests.
 import { readFileSync } from "node:fs";
 import { type Account, CallData, cairo, type CompiledSierra, type CompiledSierraCasm, hash, num, type ProviderInterface, stark } from "starknet";
+import { STRK_TOKEN_ADDRESS } from "../../sdk/utils/fees.ts";
 import { artifactPaths } from "./build-contracts.ts";
 
-export const STRK_TOKEN_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+export { STRK_TOKEN_ADDRESS };
 
 export class DeployError extends Error {
   override name = "DeployError";

@@ -11,6 +11,9 @@ import { SessionError } from "../errors.ts";
  */
 export const DEFAULT_MAX_FEE = 10n ** 18n;
 
+/** STRK, Starknet's fee token: the same address on mainnet, Sepolia and devnet. */
+export const STRK_TOKEN_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+
 export interface FeeLimits {
   /** Ceiling on the worst case the signed transaction allows, in FRI (default 1 STRK). */
   maxFee?: bigint;

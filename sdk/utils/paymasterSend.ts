@@ -6,6 +6,7 @@
 import { type Account, type Call, type FeeMode, num, paymaster, type PaymasterInterface, type PaymasterTimeBounds, RpcError } from "starknet";
 import { SessionError } from "../errors.ts";
 import { isReasonCode } from "../reasons.ts";
+import { STRK_TOKEN_ADDRESS } from "./fees.ts";
 
 export interface SessionPaymasterOptions {
   /** Any SNIP-29 client, e.g. `new PaymasterRpc({ nodeUrl, headers: { "x-paymaster-api-key": key } })`. */
@@ -27,7 +28,6 @@ export interface PaymasterSendResult {
   feeInGasToken: bigint;
 }
 
-const STRK = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
 const SNIP29_NAMES: Record<number, string> = {
   150: "INVALID_ADDRESS",
   151: "TOKEN_NOT_SUPPORTED",
@@ -65,7 +65,7 @@ export async function sendThroughPaymaster(account: Account, calls: Call[], opti
   const feeMode = options.feeMode ?? { mode: "sponsored" };
   let ceiling: bigint | undefined;
   if (feeMode.mode === "default") {
-    ceiling = options.maxFeeInGasToken ?? (BigInt(feeMode.gasToken) === BigInt(STRK) ? maxFee : undefined);
+    ceiling = options.maxFeeInGasToken ?? (BigInt(feeMode.gasToken) === BigInt(STRK_TOKEN_ADDRESS) ? maxFee : undefined);
     if (ceiling === undefined) throw new SessionError("INVALID_INPUT", "paying a paymaster in a token other than STRK needs maxFeeInGasToken (the most the account pays, in that token's units)");
   }
   const details = { feeMode, ...(options.timeBounds ? { timeBounds: options.timeBounds } : {}) };

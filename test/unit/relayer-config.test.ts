@@ -3,7 +3,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import { num } from "starknet";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { configFromEnv, DEFAULTS, parseGasTokens, parseRelayerAccounts, RelayerConfigError, STRK, STRK_ADDRESS } from "../../relayer/src/config.ts";
+import { configFromEnv, DEFAULTS, parseGasTokens, parseRelayerAccounts, RelayerConfigError, STRK } from "../../relayer/src/config.ts";
+import { STRK_TOKEN_ADDRESS } from "../../sdk/utils/fees.ts";
 import { findGasToken, friToToken } from "../../relayer/src/paymaster/tokens.ts";
 import { JsonRpcError, policyRefusal } from "../../relayer/src/rpc/errors.ts";
 import { handleJsonRpc, MAX_BATCH, type MethodTable, type RequestContext } from "../../relayer/src/rpc/jsonRpc.ts";
@@ -60,7 +61,7 @@ describe("parseGasTokens", () => {
   });
 
   it("does not list STRK twice, nor take another price for it", () => {
-    expect(parseGasTokens(`${STRK_ADDRESS}:18:2,0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d:18:3`)).toStrictEqual([STRK]);
+    expect(parseGasTokens(`${STRK_TOKEN_ADDRESS}:18:2,0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d:18:3`)).toStrictEqual([STRK]);
   });
 
   it.each([

@@ -3,6 +3,7 @@
 // any signature exists) and its own relayed transaction before signing it.
 import { type Call, CallData, hash, num, type ResourceBoundsBN, type RpcProvider, stark, TransactionType } from "starknet";
 import type { ContractCall } from "../paymaster/params.ts";
+import { isNonceRejection } from "./relayerPool.ts";
 
 export interface Estimate {
   /** What the node expects the transaction to cost, in FRI. */
@@ -29,15 +30,6 @@ function executeCalldata(calls: ContractCall[]): string[] {
 /** Estimates tried when the sender's nonce moved between reading it and estimating. */
 const STALE_NONCE_ATTEMPTS = 8;
 
-/**
- * The node refused the estimate for its nonce: the sender (a relayer account, sending for
- * other requests meanwhile, in this process or another) sent a transaction after its
- * nonce was read. Nodes check an estimate's nonce exactly.
- */
-function isStaleNonce(error: unknown): boolean {
-  const { code, data } = (error as { baseError?: { code?: number; data?: unknown } })?.baseError ?? {};
-  return code === 52 || (code === 41 && /transaction nonce is invalid|invalid transaction nonce/i.test(JSON.stringify(data ?? "")));
-}
 
 function invokeOf(sender: string, calls: ContractCall[], nonce: string) {
   return { type: TransactionType.INVOKE, contractAddress: sender, calldata: executeCalldata(calls), signature: [], nonce, version: "0x3" as const, ...stark.v3Details({}) };
@@ -50,7 +42,7 @@ async function withSenderNonce<T>(provider: RpcProvider, sender: string, attempt
     try {
       return await attempt(nonce);
     } catch (error) {
-      if (!isStaleNonce(error) || tries >= STALE_NONCE_ATTEMPTS) throw error;
+      if (!isNonceRejection(error) || tries >= STALE_NONCE_ATTEMPTS) throw error;
     }
   }
 }
@@ -95,7 +87,7 @@ function transfersOf(invocation: Invocation | undefined, found: TokenTransfer[] 
 
 export type Simulation = Estimate & { transfers: TokenTransfer[] };
 
-/** The node refused a simulation for the sender's nonce (see isStaleNonce). */
+/** The node refused a simulation for the sender's nonce (see isNonceRejection). */
 export class StaleNonceError extends Error {}
 
 /**
@@ -108,7 +100,7 @@ export async function simulateInvoke(provider: RpcProvider, sender: string, call
   try {
     response = await provider.getSimulateTransaction([invokeOf(sender, calls, num.toHex(nonce))], { blockIdentifier: "pre_confirmed", skipValidate: true });
   } catch (error) {
-    if (isStaleNonce(error)) throw new StaleNonceError(`nonce ${nonce} is not the next of ${sender}`);
+    if (isNonceRejection(error)) throw new StaleNonceError(`nonce ${nonce} is not the next of ${sender}`);
     throw error;
   }
   const [simulated] = response.simulated_transactions;

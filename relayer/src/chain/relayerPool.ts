@@ -2,7 +2,7 @@
 // nonces live in the database: a process sends from an account only while it holds that
 // account's row lock, so across every process sharing the database each nonce is handed
 // out once, and two sends from one account never race.
-import { Account, num, type RpcProvider, Signer } from "starknet";
+import { Account, num, RpcError, type RpcProvider, Signer } from "starknet";
 import type { Database } from "../db/database.ts";
 
 export interface RelayerAccountKey {
@@ -69,7 +69,6 @@ export class RelayerPool {
   async register(): Promise<void> {
     await this.db.query("INSERT INTO relayer_accounts (address) SELECT unnest($1::text[]) ON CONFLICT (address) DO NOTHING", [this.addresses]);
   }
-
 
   /**
    * Runs `send` with an account held exclusively and its next nonce. The nonce advances
@@ -168,8 +167,8 @@ export class RelayerPool {
       await this.provider.getTransactionStatus(hash);
       return true;
     } catch (error) {
-      // 29: TXN_HASH_NOT_FOUND. Any other failure: assume it may be known.
-      return (error as { baseError?: { code?: number } }).baseError?.code !== 29;
+      // Any failure but "not found": assume it may be known.
+      return !(error instanceof RpcError && error.isType("TXN_HASH_NOT_FOUND"));
     }
   }
 }

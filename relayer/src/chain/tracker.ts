@@ -3,9 +3,8 @@
 // their window is open, and picks up requests a dead process left half done. Rows are
 // claimed with SKIP LOCKED and finished with conditional UPDATEs, so processes sharing
 // the database never settle one twice.
-import type { Call } from "starknet";
-import { failingCallee, failureOrigin, raisedByAccount } from "../../../sdk/utils/failures.ts";
-import { isReasonCode } from "../../../sdk/reasons.ts";
+import { type Call, RpcError } from "starknet";
+import { attributeFailure } from "../paymaster/failures.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
 import { release, settle } from "../sponsor/budgets.ts";
@@ -29,7 +28,7 @@ interface RequestRow {
   fee_mode: string;
   reserved_fri: string;
   execute_before: string;
-  relayed_call: { call: Call; resourceBounds: unknown };
+  relayed_call: { call: Call };
 }
 
 export class Tracker {
@@ -87,9 +86,8 @@ export class Tracker {
     try {
       receipt = await this.context.provider.getTransactionReceipt(row.hash);
     } catch (error) {
-      const code = (error as { baseError?: { code?: number } }).baseError?.code;
-      // 29: TXN_HASH_NOT_FOUND. Anything else (the node unreachable) is looked at next pass.
-      if (code === 29 && Number(row.age_ms) > this.context.config.dropAfterMs) await this.dropped(row);
+      // Anything but "not found" (the node unreachable, say) is looked at next pass.
+      if (error instanceof RpcError && error.isType("TXN_HASH_NOT_FOUND") && Number(row.age_ms) > this.context.config.dropAfterMs) await this.dropped(row);
       return;
     }
     const value = receipt.value as { finality_status?: string; execution_status?: string; actual_fee?: { amount: string }; revert_reason?: string };
@@ -183,8 +181,6 @@ export class Tracker {
 
 /** A reverted transaction's reason: the user account's code, or the contract that failed. */
 function revertReasonOf(text: string, userAddress: string): string {
-  const origin = failureOrigin(text);
-  if (raisedByAccount(origin, userAddress) && origin.reason && isReasonCode(origin.reason)) return origin.reason;
-  const callee = failingCallee(origin, userAddress);
-  return callee ? `CALL_FAILED ${callee}` : "REVERTED";
+  const failure = attributeFailure(text, userAddress);
+  return failure.reason ?? (failure.contract ? `CALL_FAILED ${failure.contract}` : "REVERTED");
 }

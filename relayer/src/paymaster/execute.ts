@@ -31,7 +31,6 @@ interface BuildRow {
 }
 
 export async function executeTransaction(context: RelayerContext, params: unknown, request: RequestContext) {
-  if (context.shuttingDown()) throw policyRefusal("SHUTTING_DOWN", "this relayer process is stopping; send the request again (to another process)", 503);
   const { transaction, parameters } = namedParams(params);
   const invoke = object(transaction.invoke, "transaction.invoke");
   const userAddress = address(invoke.user_address, "transaction.invoke.user_address");
@@ -123,7 +122,7 @@ export async function relayExecution(context: RelayerContext, { userAddress, mes
       if (sponsor) await reserve(client, sponsor, userAddress, reservedFri);
       await client.query(
         "INSERT INTO requests (tracking_id, user_address, message_hash, api_key_id, fee_mode, relayed_call, execute_before, reserved_fri, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')",
-        [trackingId, userAddress, messageHash, build.api_key_id, build.fee_mode, JSON.stringify({ call }, bigintJson), execution.execute_before, reservedFri.toString()],
+        [trackingId, userAddress, messageHash, build.api_key_id, build.fee_mode, JSON.stringify({ call }), execution.execute_before, reservedFri.toString()],
       );
     });
     recorded = true;
@@ -154,8 +153,4 @@ export async function relayExecution(context: RelayerContext, { userAddress, mes
 
 function alreadyExecuted(trackingId: string) {
   return paymasterError("TRANSACTION_EXECUTION_ERROR", { execution_error: `this outside execution was already submitted (tracking id ${trackingId})`, reason: "NONCE_USED", tracking_id: trackingId });
-}
-
-export function bigintJson(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? num.toHex(value) : value;
 }

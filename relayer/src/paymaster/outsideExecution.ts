@@ -2,7 +2,7 @@
 // execute_from_outside_v2 call that submits it with the user's signature (passed through
 // exactly as the user's signer produced it: an owner's [r, s] or any session layout).
 import { isDeepStrictEqual } from "node:util";
-import { type Call, hash, OutsideExecutionTypesV2, OutsideExecutionVersion, outsideExecution, shortString, type TypedData, typedData, uint256 } from "starknet";
+import { type Call, hash, num, OutsideExecutionTypesV2, OutsideExecutionVersion, outsideExecution, shortString, type TypedData, typedData, uint256 } from "starknet";
 import { type ContractCall, MAX_CALLS } from "./params.ts";
 
 /** SNIP-9's "anyone may submit": the relayer's pool accounts all can. */
@@ -20,7 +20,7 @@ export interface StoredOutsideExecution {
 /** The default fee mode's one appended call: the fee, in the gas token, to the relayer. */
 export function feeTransfer(token: string, recipient: string, amount: bigint): ContractCall {
   const { low, high } = uint256.bnToUint256(amount);
-  return { to: token, selector: TRANSFER, calldata: [recipient, `0x${BigInt(low).toString(16)}`, `0x${BigInt(high).toString(16)}`] };
+  return { to: token, selector: TRANSFER, calldata: [recipient, num.toHex(low), num.toHex(high)] };
 }
 
 export function typedDataOf(chainId: string, execution: StoredOutsideExecution): TypedData {
@@ -73,8 +73,4 @@ export function relayedCall(userAddress: string, execution: StoredOutsideExecuti
     version: OutsideExecutionVersion.V2,
   });
   return call as Call;
-}
-
-export function asStarknetCalls(calls: ContractCall[]): Call[] {
-  return calls.map((call) => ({ contractAddress: call.to, entrypoint: call.selector, calldata: call.calldata }));
 }

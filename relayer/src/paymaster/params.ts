@@ -1,9 +1,8 @@
 // Reading SNIP-29 request parameters: everything a client sends is checked for shape
 // here, before any other work, and refused with INVALID_PARAMS naming the field.
-import { num } from "starknet";
+import { constants, hash, num } from "starknet";
 import { invalidParams, paymasterError } from "../rpc/errors.ts";
 
-const FELT_MAX = 2n ** 251n + 17n * 2n ** 192n;
 export const MAX_CALLS = 32;
 export const MAX_CALLDATA = 2_048;
 export const MAX_SIGNATURE = 2_048;
@@ -21,7 +20,7 @@ export function object(value: unknown, field: string): Record<string, unknown> {
 
 /** A felt as SNIP-29 writes it: 0x-prefixed hex, no leading zeros required. */
 export function felt(value: unknown, field: string): string {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(value) || BigInt(value) >= FELT_MAX) throw invalidParams(`${field} must be a felt in hex (0x…)`);
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(value) || BigInt(value) >= constants.PRIME) throw invalidParams(`${field} must be a felt in hex (0x…)`);
   return num.toHex(value);
 }
 
@@ -37,11 +36,20 @@ export function felts(value: unknown, field: string, max: number): string[] {
   return value.map((item, index) => felt(item, `${field}[${index}]`));
 }
 
+/** SNIP-29's `{ to, selector, calldata }`; an `entrypoint` name may stand for the selector. */
 export function calls(value: unknown, field: string): ContractCall[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CALLS) throw invalidParams(`${field} must hold 1 to ${MAX_CALLS} calls`);
   return value.map((item, index) => {
     const call = object(item, `${field}[${index}]`);
-    return { to: address(call.to, `${field}[${index}].to`), selector: felt(call.selector, `${field}[${index}].selector`), calldata: felts(call.calldata ?? [], `${field}[${index}].calldata`, MAX_CALLDATA) };
+    const where = `${field}[${index}]`;
+    let selector: string;
+    if (call.selector === undefined && typeof call.entrypoint === "string") {
+      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(call.entrypoint)) throw invalidParams(`${where}.entrypoint is not a function name`);
+      selector = hash.getSelectorFromName(call.entrypoint);
+    } else {
+      selector = felt(call.selector, `${where}.selector`);
+    }
+    return { to: address(call.to, `${where}.to`), selector, calldata: felts(call.calldata ?? [], `${where}.calldata`, MAX_CALLDATA) };
   });
 }
 

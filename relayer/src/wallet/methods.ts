@@ -4,22 +4,23 @@
 // paymaster), and EIP-5792's status and capabilities. Served beside SNIP-29 on the same
 // endpoint; the permissions become the policies a leaked key cannot escape.
 import { randomBytes } from "node:crypto";
-import { hash, num, typedData as typedDataUtils } from "starknet";
+import { hash, num, shortString } from "starknet";
 import { authorizeSession } from "../../../sdk/actions/authorizeSession.ts";
 import { getSessionData } from "../../../sdk/actions/getSessionData.ts";
-import type { SessionAuthorization } from "../../../sdk/authorization/sessionAuthorization.ts";
+import { ownerSignaturePair, type SessionAuthorization } from "../../../sdk/authorization/sessionAuthorization.ts";
 import { SessionError } from "../../../sdk/errors.ts";
 import { encodeCallProofs, methodPolicyFromJSON } from "../../../sdk/policies/methods.ts";
 import { sessionSignatureLayout } from "../../../sdk/signers/signatureLayout.ts";
 import { sessionMessageHash } from "../../../sdk/signers/sessionSigner.ts";
+import { STRK_TOKEN_ADDRESS } from "../../../sdk/utils/fees.ts";
 import type { RelayerContext } from "../context.ts";
 import { chainNow } from "../context.ts";
 import { checkUserAccount } from "../paymaster/accountSupport.ts";
 import { identifyClient, requireSponsor } from "../paymaster/access.ts";
 import { buildOutsideExecution } from "../paymaster/build.ts";
 import { relayExecution } from "../paymaster/execute.ts";
-import { address, type ContractCall, felt, felts, type FeeMode, MAX_CALLDATA, MAX_CALLS, object } from "../paymaster/params.ts";
-import { isOutsideExecutionShape } from "../paymaster/outsideExecution.ts";
+import { address, calls as readCalls, type ContractCall, felt, felts, type FeeMode, MAX_SIGNATURE, object } from "../paymaster/params.ts";
+import { isOutsideExecutionShape, messageHashOf } from "../paymaster/outsideExecution.ts";
 import type { ApiKeyPolicy } from "../sponsor/apiKeys.ts";
 import { invalidParams, JsonRpcError } from "../rpc/errors.ts";
 import type { MethodTable, RequestContext } from "../rpc/jsonRpc.ts";
@@ -28,7 +29,6 @@ import { findSession, insertSession, recordOwnerSignature, sessionsOf, type Wall
 
 /** What wallet_prepareCalls returns and wallet_sendPreparedCalls takes back: a SNIP-9 V2 outside execution. */
 export const PREPARED_TYPE = "starknet_outside_execution_v2";
-const STRK = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
 const MAX_SESSION_SECONDS = 30 * 86_400;
 /** max_calls of a session created without `maxCalls`. */
 const DEFAULT_MAX_CALLS = 1_000;
@@ -54,35 +54,23 @@ function fromSessionError(error: unknown): never {
   throw error;
 }
 
-/** SNIP-29's call shape `{ to, selector, calldata }`; an `entrypoint` name may stand for the selector. */
-function readCalls(value: unknown): ContractCall[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CALLS) throw invalidParams(`calls must hold 1 to ${MAX_CALLS} calls`);
-  return value.map((item, index) => {
-    const call = object(item, `calls[${index}]`);
-    const selector =
-      typeof call.entrypoint === "string" && call.selector === undefined
-        ? /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(call.entrypoint)
-          ? hash.getSelectorFromName(call.entrypoint)
-          : (() => {
-              throw invalidParams(`calls[${index}].entrypoint is not a function name`);
-            })()
-        : felt(call.selector, `calls[${index}].selector`);
-    return { to: address(call.to, `calls[${index}].to`), selector, calldata: felts(call.calldata ?? [], `calls[${index}].calldata`, MAX_CALLDATA) };
-  });
+function ownerPair(value: unknown, field: string): [string, string] {
+  try {
+    return ownerSignaturePair(felts(value, field, 2));
+  } catch (error) {
+    return fromSessionError(error);
+  }
 }
 
-function ownerPair(value: unknown, field: string): [string, string] {
-  const pair = felts(value, field, 2);
-  if (pair.length !== 2) throw invalidParams(`${field} must be the owner's [r, s]`);
-  return [pair[0] as string, pair[1] as string];
-}
+/** What an account's is_valid_signature answers for a valid signature (SRC-6). */
+const VALID = shortString.encodeShortString("VALID");
 
 /** The owner's signature of the session, checked by the account itself (is_valid_signature is owner-only). */
 async function assertOwnerSigned(context: RelayerContext, session: WalletSession, signature: [string, string]): Promise<void> {
   const [answer] = await context.provider
     .callContract({ contractAddress: session.accountAddress, entrypoint: "is_valid_signature", calldata: [session.messageHash, "0x2", ...signature] }, "pre_confirmed")
     .catch(() => ["0x0"]);
-  if (BigInt(answer ?? 0) !== BigInt("0x56414c4944")) throw new JsonRpcError(UNAUTHORIZED, "Unauthorized", "the signature is not the account owner's over this session's typed data");
+  if (BigInt(answer ?? 0) !== BigInt(VALID)) throw new JsonRpcError(UNAUTHORIZED, "Unauthorized", "the signature is not the account owner's over this session's typed data");
 }
 
 async function ownSession(context: RelayerContext, sessionId: unknown, accountAddress: string): Promise<WalletSession> {
@@ -96,10 +84,13 @@ function authorizationOf(session: WalletSession): SessionAuthorization {
   return { accountAddress: session.accountAddress, chainId: session.chainId, terms: session.terms, ownerSignature: session.ownerSignature };
 }
 
-/** Whether the account has recorded the key yet: before that, the authorization leads the signature. */
-async function isRecorded(context: RelayerContext, session: WalletSession): Promise<boolean> {
+/**
+ * The key's registration number on the account; 0 while the account has not recorded it,
+ * when the owner's authorization leads the signature.
+ */
+async function generationOf(context: RelayerContext, session: WalletSession): Promise<bigint> {
   const [generation] = await context.provider.callContract({ contractAddress: session.accountAddress, entrypoint: "get_session_generation", calldata: [session.publicKey] }, "pre_confirmed");
-  return BigInt(generation ?? 0) !== 0n;
+  return BigInt(generation ?? 0);
 }
 
 async function createSession(context: RelayerContext, params: unknown, request: RequestContext) {
@@ -148,7 +139,7 @@ async function createSession(context: RelayerContext, params: unknown, request: 
 
 /** The fee mode a request's capabilities ask for: a sponsor's policy (its API key id), else the account pays in STRK. */
 function feeModeOf(capabilities: Record<string, unknown>): { feeMode: FeeMode; policyId: string | undefined } {
-  if (capabilities.paymasterService === undefined) return { feeMode: { mode: "default", gasToken: STRK }, policyId: undefined };
+  if (capabilities.paymasterService === undefined) return { feeMode: { mode: "default", gasToken: STRK_TOKEN_ADDRESS }, policyId: undefined };
   const service = object(capabilities.paymasterService, "capabilities.paymasterService");
   if (typeof service.policyId !== "string" || !/^key_[0-9a-f]{16}$/.test(service.policyId)) throw invalidParams("capabilities.paymasterService.policyId must name the sponsor's API key (key_…)");
   return { feeMode: { mode: "sponsored" }, policyId: service.policyId };
@@ -156,7 +147,6 @@ function feeModeOf(capabilities: Record<string, unknown>): { feeMode: FeeMode; p
 
 async function prepare(context: RelayerContext, key: ApiKeyPolicy | undefined, { from, calls, capabilities, sessionId }: { from: string; calls: ContractCall[]; capabilities: Record<string, unknown>; sessionId: string | undefined }) {
   const { feeMode, policyId } = feeModeOf(capabilities);
-  requireSponsor(key, feeMode);
   if (policyId !== undefined && key?.id !== policyId) throw invalidParams("capabilities.paymasterService.policyId is not the API key this request carries");
   const built = await buildOutsideExecution(context, { userAddress: from, calls, feeMode, timeBounds: undefined, key, ...(sessionId ? { sessionId } : {}) });
   return built;
@@ -167,7 +157,7 @@ async function prepareCalls(context: RelayerContext, params: unknown, request: R
   const input = single(params, "wallet_prepareCalls");
   const from = address(input.from, "from");
   const chainId = checkChain(context, input.chainId);
-  const calls = readCalls(input.calls);
+  const calls = readCalls(input.calls, "calls");
   const capabilities = input.capabilities === undefined ? {} : object(input.capabilities, "capabilities");
   if (capabilities.permissions === undefined) {
     // Signed by the owner (e.g. a revocation): the outside execution's own hash.
@@ -184,15 +174,12 @@ async function prepareCalls(context: RelayerContext, params: unknown, request: R
       session.ownerSignature = signature;
     }
   }
-  const recorded = await isRecorded(context, session);
-  if (!recorded) authorizationOf(session);
+  const generation = await generationOf(context, session);
+  if (generation === 0n) authorizationOf(session);
   const built = await prepare(context, key, { from, calls, capabilities, sessionId: session.sessionId });
   // The account checks a session's signature over poseidon(hash, generation); an
   // authorization registers its key with generation 1.
-  const [generation] = recorded
-    ? await context.provider.callContract({ contractAddress: from, entrypoint: "get_session_generation", calldata: [session.publicKey] }, "pre_confirmed")
-    : ["0x1"];
-  return { type: PREPARED_TYPE, data: { from, typedData: built.typedData }, chainId, signatureRequest: { rawPayload: sessionMessageHash(built.messageHash, BigInt(generation ?? 1)) } };
+  return { type: PREPARED_TYPE, data: { from, typedData: built.typedData }, chainId, signatureRequest: { rawPayload: sessionMessageHash(built.messageHash, generation === 0n ? 1n : generation) } };
 }
 
 async function sendPreparedCalls(context: RelayerContext, params: unknown, request: RequestContext) {
@@ -206,16 +193,16 @@ async function sendPreparedCalls(context: RelayerContext, params: unknown, reque
   if (!isOutsideExecutionShape(typedData, context.chainId)) throw invalidParams("data.typedData is not the outside execution wallet_prepareCalls returned");
   let messageHash: string;
   try {
-    messageHash = typedDataUtils.getMessageHash(typedData, from);
+    messageHash = messageHashOf(typedData, from);
   } catch (error) {
     throw invalidParams(`data.typedData cannot be hashed: ${(error as Error).message}`);
   }
-  const signature = felts(input.signature, "signature", 2_048);
+  const signature = felts(input.signature, "signature", MAX_SIGNATURE);
   const capabilities = input.capabilities === undefined ? {} : object(input.capabilities, "capabilities");
   const { rows } = await context.db.query<{ fee_mode: "sponsored" | "default"; gas_token: string | null; session_id: string | null }>("SELECT fee_mode, gas_token, session_id FROM builds WHERE user_address = $1 AND message_hash = $2", [from, messageHash]);
   const build = rows[0];
   if (!build) throw invalidParams("these calls were not prepared here (wallet_prepareCalls), or data was altered");
-  requireSponsor(key, build.fee_mode === "sponsored" ? { mode: "sponsored" } : { mode: "default", gasToken: build.gas_token ?? STRK });
+  requireSponsor(key, build.fee_mode === "sponsored" ? { mode: "sponsored" } : { mode: "default", gasToken: build.gas_token ?? STRK_TOKEN_ADDRESS });
   let fullSignature = signature;
   if (capabilities.permissions !== undefined) {
     const permissions = object(capabilities.permissions, "capabilities.permissions");
@@ -233,7 +220,7 @@ async function sendPreparedCalls(context: RelayerContext, params: unknown, reque
         fromSessionError(error);
       }
     }
-    const recorded = await isRecorded(context, session);
+    const recorded = (await generationOf(context, session)) !== 0n;
     try {
       fullSignature = sessionSignatureLayout({
         sessionPublicKey: session.publicKey,

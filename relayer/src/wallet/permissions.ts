@@ -6,7 +6,7 @@ import type { Abi, RpcProvider } from "starknet";
 import { num } from "starknet";
 import type { MethodPolicyEntry } from "../../../sdk/policies/methods.ts";
 import { invalidParams } from "../rpc/errors.ts";
-import { STRK_ADDRESS } from "../config.ts";
+import { STRK_TOKEN_ADDRESS } from "../../../sdk/utils/fees.ts";
 import { address, object } from "../paymaster/params.ts";
 
 export interface SpendingLimitTerm {
@@ -96,7 +96,7 @@ export async function readPermissions(provider: RpcProvider, value: unknown, dur
         break;
       case "native-token-transfer":
         // Starknet's fee token, STRK, plays the native token's part.
-        limitToken(STRK_ADDRESS, amount(data.allowance, `${field}.data.allowance`));
+        limitToken(STRK_TOKEN_ADDRESS, amount(data.allowance, `${field}.data.allowance`));
         break;
       case "erc20-token-transfer":
         limitToken(address(data.address, `${field}.data.address`), amount(data.allowance, `${field}.data.allowance`));

@@ -4,7 +4,7 @@
 // settled from receipts; the JSON-RPC endpoint itself; and a graceful shutdown.
 import { type Account, type Call, hash, num, OutsideExecutionVersion, PaymasterRpc, type PreparedInvokeTransaction, type PreparedTransaction, RpcError, stark } from "starknet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STRK_ADDRESS } from "../../../relayer/src/config.ts";
+import { STRK_TOKEN_ADDRESS } from "../../../sdk/utils/fees.ts";
 import type { PolicyRefusal } from "../../../relayer/src/rpc/errors.ts";
 import { MAX_BATCH } from "../../../relayer/src/rpc/jsonRpc.ts";
 import { type Relayer, startRelayer } from "../../../relayer/src/server.ts";
@@ -158,8 +158,8 @@ async function expectRelayedIncrease(signer: "owner" | "session", mode: "sponsor
   const user = signer === "owner" ? ownerSigned(alice, mode === "sponsored" ? secret : undefined) : sessionSigned(mode === "sponsored" ? secret : undefined);
   const [counterBefore, userBefore, recipientBefore, sessionBefore] = await Promise.all([
     counterValue(counter),
-    tokenBalance(STRK_ADDRESS, alice.address),
-    tokenBalance(STRK_ADDRESS, FEE_RECIPIENT),
+    tokenBalance(STRK_TOKEN_ADDRESS, alice.address),
+    tokenBalance(STRK_TOKEN_ADDRESS, FEE_RECIPIENT),
     sessionData(alice.address, session.publicKey),
   ]);
 
@@ -174,14 +174,14 @@ async function expectRelayedIncrease(signer: "owner" | "session", mode: "sponsor
     expect(fee).toBeGreaterThan(0n);
     // The signed outside execution: the user's call, then the fee transfer to the recipient.
     expect(relayed.calls).toHaveLength(2);
-    expect(relayed.calls[1]).toStrictEqual({ to: STRK_ADDRESS, selector: TRANSFER_SELECTOR, calldata: [FEE_RECIPIENT, num.toHex(fee), "0x0"] });
+    expect(relayed.calls[1]).toStrictEqual({ to: STRK_TOKEN_ADDRESS, selector: TRANSFER_SELECTOR, calldata: [FEE_RECIPIENT, num.toHex(fee), "0x0"] });
   } else {
     expect(relayed.feeAmount).toBeUndefined();
     expect(relayed.calls).toHaveLength(1);
   }
   // The user pays exactly the signed transfer (the relayer pays the gas), the recipient receives it.
-  expect(await tokenBalance(STRK_ADDRESS, alice.address)).toBe(userBefore - fee);
-  expect(await tokenBalance(STRK_ADDRESS, FEE_RECIPIENT)).toBe(recipientBefore + fee);
+  expect(await tokenBalance(STRK_TOKEN_ADDRESS, alice.address)).toBe(userBefore - fee);
+  expect(await tokenBalance(STRK_TOKEN_ADDRESS, FEE_RECIPIENT)).toBe(recipientBefore + fee);
 
   expect(await settled(relayed.trackingId)).toBe("accepted");
   expect(await latestHash(relayed.trackingId)).toStrictEqual({ transaction_hash: transactionHash, status: "accepted" });
@@ -193,7 +193,7 @@ describe("relays executions sent by starknet.js's Account and PaymasterRpc", () 
   it("answers isAvailable and getSupportedTokens", async () => {
     const paymaster = relayer.paymaster();
     expect(await paymaster.isAvailable()).toBe(true);
-    expect(await paymaster.getSupportedTokens()).toStrictEqual([{ token_address: STRK_ADDRESS, decimals: 18, priceInStrk: 10n ** 18n }]);
+    expect(await paymaster.getSupportedTokens()).toStrictEqual([{ token_address: STRK_TOKEN_ADDRESS, decimals: 18, priceInStrk: 10n ** 18n }]);
   });
 
   it("relays an owner-signed execution, sponsored", () => expectRelayedIncrease("owner", "sponsored"));
@@ -474,7 +474,7 @@ describe("refuses what it must not relay, sending nothing and spending no budget
 
   it.each([
     ["deploy", [] as Call[]],
-    ["deploy_and_invoke", [{ contractAddress: STRK_ADDRESS, entrypoint: "transfer", calldata: [FEE_RECIPIENT, 1, 0] }]],
+    ["deploy_and_invoke", [{ contractAddress: STRK_TOKEN_ADDRESS, entrypoint: "transfer", calldata: [FEE_RECIPIENT, 1, 0] }]],
   ])("refuses a %s transaction with INVALID_DEPLOYMENT_DATA (158)", async (_type, calls) => {
     const undeployed = num.toHex64(stark.randomAddress());
     const deploymentData = { address: undeployed, class_hash: num.toHex(stark.randomAddress()), salt: "0x1", calldata: ["0x2"], version: 1 as const };
@@ -568,7 +568,7 @@ describe("speaks JSON-RPC 2.0 over HTTP", () => {
       status: 200,
       body: [
         { jsonrpc: "2.0", id: 1, result: true },
-        { jsonrpc: "2.0", id: 2, result: [{ token_address: STRK_ADDRESS, decimals: 18, price_in_strk: "0xde0b6b3a7640000" }] },
+        { jsonrpc: "2.0", id: 2, result: [{ token_address: STRK_TOKEN_ADDRESS, decimals: 18, price_in_strk: "0xde0b6b3a7640000" }] },
       ],
     });
   });

@@ -2,7 +2,7 @@
 // with starknet.js PaymasterRpc, in both fee modes, and what it refuses before signing.
 import { PaymasterRpc } from "starknet";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { STRK_ADDRESS } from "../../../relayer/src/config.ts";
+import { STRK_TOKEN_ADDRESS } from "../../../sdk/utils/fees.ts";
 import { apiKeyUsage } from "../../../relayer/src/sponsor/apiKeys.ts";
 import { addSessionKeyToContract, executeTransactionWithSession, SessionError } from "../../../sdk/index.ts";
 import { deploySessionAccount, randomKeyPair } from "../../helpers/account.ts";
@@ -35,7 +35,7 @@ describe("executeTransactionWithSession with a paymaster", () => {
   test("sponsored: the call lands, the account pays nothing, the sponsor pays the receipt's fee", async () => {
     const { account, counter, session } = await sessionOn(["increase"]);
     const key = await relayer.apiKey();
-    const before = await tokenBalance(STRK_ADDRESS, account.address);
+    const before = await tokenBalance(STRK_TOKEN_ADDRESS, account.address);
     const sent = await executeTransactionWithSession({
       provider: rpcProvider(),
       accountAddress: account.address,
@@ -46,7 +46,7 @@ describe("executeTransactionWithSession with a paymaster", () => {
     expect(sent.fee).toBe(0n);
     expect(sent.trackingId).toMatch(/^0x[0-9a-f]+$/);
     expect(await counterValue(counter)).toBe(3n);
-    expect(await tokenBalance(STRK_ADDRESS, account.address)).toBe(before);
+    expect(await tokenBalance(STRK_TOKEN_ADDRESS, account.address)).toBe(before);
     const receipt = await rpcProvider().getTransactionReceipt(sent.transactionHash);
     const actual = BigInt((receipt.value as { actual_fee: { amount: string } }).actual_fee.amount);
     // The relayer's tracker (every 200 ms here) settles the reservation from the receipt.
@@ -61,21 +61,21 @@ describe("executeTransactionWithSession with a paymaster", () => {
   test("default mode: the account pays the relayer exactly the fee transfer it signed, in STRK", async () => {
     const { account, counter, session } = await sessionOn(["increase", "transfer"]);
     const recipient = relayer.relayer.context.config.feeRecipient;
-    const [accountBefore, recipientBefore] = [await tokenBalance(STRK_ADDRESS, account.address), await tokenBalance(STRK_ADDRESS, recipient)];
+    const [accountBefore, recipientBefore] = [await tokenBalance(STRK_TOKEN_ADDRESS, account.address), await tokenBalance(STRK_TOKEN_ADDRESS, recipient)];
     const sent = await executeTransactionWithSession({
       provider: rpcProvider(),
       accountAddress: account.address,
       session,
       calls: [{ contractAddress: counter, entrypoint: "increase", calldata: [1] }],
-      paymaster: { client: relayer.paymaster(), feeMode: { mode: "default", gasToken: STRK_ADDRESS } },
+      paymaster: { client: relayer.paymaster(), feeMode: { mode: "default", gasToken: STRK_TOKEN_ADDRESS } },
     });
     expect(sent.fee).toBeGreaterThan(0n);
-    expect(await tokenBalance(STRK_ADDRESS, account.address)).toBe(accountBefore - sent.fee);
+    expect(await tokenBalance(STRK_TOKEN_ADDRESS, account.address)).toBe(accountBefore - sent.fee);
     // The recipient is relayer account #1: it received the fee; it paid nothing unless it sent this transaction.
     const receipt = await rpcProvider().getTransactionReceipt(sent.transactionHash);
     const sender = (await rpcProvider().getTransactionByHash(sent.transactionHash)) as { sender_address: string };
     const paidGas = BigInt(sender.sender_address) === BigInt(recipient) ? BigInt((receipt.value as { actual_fee: { amount: string } }).actual_fee.amount) : 0n;
-    expect(await tokenBalance(STRK_ADDRESS, recipient)).toBe(recipientBefore + sent.fee - paidGas);
+    expect(await tokenBalance(STRK_TOKEN_ADDRESS, recipient)).toBe(recipientBefore + sent.fee - paidGas);
   });
 
   test("a fee above maxFee is refused before the session key signs: nothing is sent", async () => {
@@ -87,7 +87,7 @@ describe("executeTransactionWithSession with a paymaster", () => {
       session,
       calls: [{ contractAddress: counter, entrypoint: "increase", calldata: [1] }],
       maxFee: 1_000n,
-      paymaster: { client: relayer.paymaster(), feeMode: { mode: "default", gasToken: STRK_ADDRESS } },
+      paymaster: { client: relayer.paymaster(), feeMode: { mode: "default", gasToken: STRK_TOKEN_ADDRESS } },
     }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(SessionError);
     expect((refused as SessionError).code).toBe("FEE_LIMIT_EXCEEDED");
@@ -109,7 +109,7 @@ describe("executeTransactionWithSession with a paymaster", () => {
 
   test("a sponsor's refusal is PAYMASTER_REJECTED with the relayer's reason, and nothing is sent", async () => {
     const { account, counter, session } = await sessionOn(["increase"]);
-    const key = await relayer.apiKey({ allowedTargets: [STRK_ADDRESS] });
+    const key = await relayer.apiKey({ allowedTargets: [STRK_TOKEN_ADDRESS] });
     const nonces = await relayerNonces();
     const refused = await executeTransactionWithSession({
       provider: rpcProvider(),

@@ -2,7 +2,8 @@
 // raw hashes signed with Stark keys, no SDK on the client side. Create a session (the
 // owner signs once, off-chain), prepare calls (the session key signs one hash), send them
 // (relayed, sponsored), follow their status; list and revoke.
-import { ec, hash, num, stark } from "starknet";
+import { ec, hash, num, stark, typedData } from "starknet";
+import { createWalletClient, sessionMessageHash } from "../../../sdk/index.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deploySessionAccount, type DeployedSessionAccount, randomKeyPair } from "../../helpers/account.ts";
 import { latestBlockTime, rpcProvider } from "../../helpers/devnet.ts";
@@ -170,5 +171,79 @@ describe("wallet API over plain JSON-RPC", () => {
     expect(await counterValue(counter)).toBe(before);
     const listed = (await rpc("wallet_listSessions", [{ account: account.address }])).result as unknown as { sessionId: string; status: string }[];
     expect(listed.find((entry) => entry.sessionId === session.sessionId)?.status).toBe("revoked");
+  });
+});
+
+describe("the SDK's wallet client never signs what a malicious relayer substitutes", () => {
+  /** The real relayer, with one answer rewritten on the way back (a relayer gone bad). */
+  function tamperedClient(method: string, rewrite: (result: Record<string, any>) => void) {
+    const tampering: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const body = (await response.json()) as { result?: Record<string, any> };
+      if (JSON.parse(String(init?.body)).method === method && body.result) rewrite(body.result);
+      return new Response(JSON.stringify(body), { status: response.status, headers: { "content-type": "application/json" } });
+    };
+    return createWalletClient({ url: relayer.url, provider: rpcProvider(), apiKey: sponsor.secret, fetch: tampering });
+  }
+
+  async function authorizedSession() {
+    const key = randomKeyPair();
+    const wallet = createWalletClient({ url: relayer.url, provider: rpcProvider(), apiKey: sponsor.secret });
+    const expirySec = (await latestBlockTime()) + 3_600;
+    const { sessionId, signatureRequest } = await wallet.createSession({ account: account.address, chainId, expirySec, key: { publicKey: key.publicKey, type: "stark" }, permissions: [{ type: "functions-on-contract", data: { address: counter, functions: ["increase"] } }] });
+    return { key, sessionId, ownerSignature: sign(signatureRequest.rawPayload, account.ownerPrivateKey) };
+  }
+
+  const send = (wallet: ReturnType<typeof createWalletClient>, session: Awaited<ReturnType<typeof authorizedSession>>, calls = [{ to: counter, entrypoint: "increase", calldata: ["0x1"] }]) =>
+    wallet.sendCalls({ from: account.address, chainId, sessionId: session.sessionId, sessionPrivateKey: session.key.privateKey, ownerSignature: session.ownerSignature, policyId: sponsor.id, calls });
+
+  test("a hash other than the prepared calls' is refused: the session key signs nothing", async () => {
+    const session = await authorizedSession();
+    const before = await counterValue(counter);
+    const wallet = tamperedClient("wallet_prepareCalls", (result) => {
+      result.signatureRequest.rawPayload = num.toHex(BigInt(result.signatureRequest.rawPayload) + 1n);
+    });
+    await expect(send(wallet, session)).rejects.toMatchObject({ code: "OUTSIDE_EXECUTION_MISMATCH" });
+    expect(await counterValue(counter)).toBe(before);
+    expect(await onChain("get_session_generation", [session.key.publicKey])).toBe(0n);
+  });
+
+  test("prepared calls other than those asked for are refused (a call swapped, a call added)", async () => {
+    const session = await authorizedSession();
+    // A coherent lie: the hash asked for is the altered typed data's own.
+    const rehash = (result: Record<string, any>) => {
+      result.signatureRequest.rawPayload = sessionMessageHash(typedData.getMessageHash(result.data.typedData, account.address), 1);
+    };
+    const swapped = tamperedClient("wallet_prepareCalls", (result) => {
+      result.data.typedData.message.Calls[0].Calldata = ["0x64"];
+      rehash(result);
+    });
+    await expect(send(swapped, session)).rejects.toMatchObject({ code: "OUTSIDE_EXECUTION_MISMATCH" });
+    const added = tamperedClient("wallet_prepareCalls", (result) => {
+      result.data.typedData.message.Calls.push({ To: counter, Selector: hash.getSelectorFromName("increase"), Calldata: ["0x1"] });
+      rehash(result);
+    });
+    await expect(send(added, session)).rejects.toMatchObject({ code: "OUTSIDE_EXECUTION_MISMATCH" });
+    expect(await onChain("get_session_generation", [session.key.publicKey])).toBe(0n);
+  });
+
+  test("a session of another key, or another expiry, is refused before the owner is asked to sign", async () => {
+    const attacker = randomKeyPair();
+    const wallet = tamperedClient("wallet_createSession", (result) => {
+      result.signatureRequest.data.message.Key = attacker.publicKey;
+    });
+    const expirySec = (await latestBlockTime()) + 3_600;
+    await expect(
+      wallet.createSession({ account: account.address, chainId, expirySec, key: { publicKey: randomKeyPair().publicKey, type: "stark" }, permissions: [{ type: "functions-on-contract", data: { address: counter, functions: ["increase"] } }] }),
+    ).rejects.toMatchObject({ code: "OUTSIDE_EXECUTION_MISMATCH" });
+  });
+
+  test("an honest relayer: the client's checks pass and the call lands", async () => {
+    const session = await authorizedSession();
+    const before = await counterValue(counter);
+    const wallet = createWalletClient({ url: relayer.url, provider: rpcProvider(), apiKey: sponsor.secret });
+    const { id } = await send(wallet, session);
+    expect((await wallet.waitForCallsStatus(id, { pollMs: 100 })).state).toBe("included");
+    expect(await counterValue(counter)).toBe(before + 1n);
   });
 });
