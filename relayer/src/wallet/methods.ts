@@ -122,18 +122,7 @@ async function createSession(context: RelayerContext, params: unknown, request: 
     allowAnyEntrypoint: permissions.methods === undefined,
   }).catch(fromSessionError);
   const sessionId = num.toHex(`0x${randomBytes(16).toString("hex")}`);
-  await insertSession(context.db, {
-    sessionId,
-    accountAddress,
-    chainId,
-    publicKey: num.toHex(publicKey),
-    validUntil: expirySec,
-    terms: authorized.terms,
-    typedData: authorized.typedData,
-    methodPolicy: authorized.methodPolicy?.serialize(),
-    messageHash: authorized.messageHash,
-    apiKeyId: apiKey?.id,
-  });
+  await insertSession(context.db, { sessionId, accountAddress, chainId, terms: authorized.terms, methodPolicy: authorized.methodPolicy?.serialize(), apiKeyId: apiKey?.id });
   return { sessionId, signatureRequest: { type: "starknet_signTypedData", data: authorized.typedData, rawPayload: authorized.messageHash } };
 }
 

@@ -1,5 +1,7 @@
-// Sessions created through the wallet API, as the database keeps them.
-import type { SessionTerms } from "../../../sdk/authorization/sessionAuthorization.ts";
+// Sessions created through the wallet API, as the database keeps them: the terms the
+// owner signs, and what follows from them (key, expiry, the hash the owner signs).
+import { num } from "starknet";
+import { sessionAuthorizationHash, type SessionTerms } from "../../../sdk/authorization/sessionAuthorization.ts";
 import type { Queryable } from "../db/database.ts";
 
 export interface WalletSession {
@@ -9,9 +11,9 @@ export interface WalletSession {
   publicKey: string;
   validUntil: number;
   terms: SessionTerms;
-  typedData: unknown;
   /** The serialised method policy (proofs for every call), when the session has methods. */
   methodPolicy: string | undefined;
+  /** What the owner signs: the terms' SNIP-12 hash for this account and chain. */
   messageHash: string;
   /** The owner's `[r, s]` of `messageHash`, once given (checked on chain). */
   ownerSignature: [string, string] | undefined;
@@ -23,46 +25,37 @@ interface Row {
   session_id: string;
   account_address: string;
   chain_id: string;
-  public_key: string;
-  valid_until: string;
-  session_authorization: { terms: SessionTerms; typedData: unknown; methodPolicy?: string };
-  message_hash: string;
+  session_authorization: { terms: SessionTerms; methodPolicy?: string };
   owner_signature: string[] | null;
   api_key_id: string | null;
   created_at: Date;
 }
 
 function toSession(row: Row): WalletSession {
+  const { terms, methodPolicy } = row.session_authorization;
   return {
     sessionId: row.session_id,
     accountAddress: row.account_address,
     chainId: row.chain_id,
-    publicKey: row.public_key,
-    validUntil: Number(row.valid_until),
-    terms: row.session_authorization.terms,
-    typedData: row.session_authorization.typedData,
-    methodPolicy: row.session_authorization.methodPolicy,
-    messageHash: row.message_hash,
+    publicKey: num.toHex(terms.sessionKey),
+    validUntil: terms.validUntil,
+    terms,
+    methodPolicy,
+    messageHash: sessionAuthorizationHash({ accountAddress: row.account_address, chainId: row.chain_id, terms }),
     ownerSignature: row.owner_signature ? [row.owner_signature[0] as string, row.owner_signature[1] as string] : undefined,
     apiKeyId: row.api_key_id ?? undefined,
     createdAt: row.created_at,
   };
 }
 
-export async function insertSession(db: Queryable, session: Omit<WalletSession, "ownerSignature" | "createdAt">): Promise<void> {
-  await db.query(
-    "INSERT INTO wallet_sessions (session_id, account_address, chain_id, public_key, valid_until, session_authorization, message_hash, api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    [
-      session.sessionId,
-      session.accountAddress,
-      session.chainId,
-      session.publicKey,
-      session.validUntil,
-      JSON.stringify({ terms: session.terms, typedData: session.typedData, ...(session.methodPolicy ? { methodPolicy: session.methodPolicy } : {}) }),
-      session.messageHash,
-      session.apiKeyId ?? null,
-    ],
-  );
+export async function insertSession(db: Queryable, session: Pick<WalletSession, "sessionId" | "accountAddress" | "chainId" | "terms" | "methodPolicy" | "apiKeyId">): Promise<void> {
+  await db.query("INSERT INTO wallet_sessions (session_id, account_address, chain_id, session_authorization, api_key_id) VALUES ($1, $2, $3, $4, $5)", [
+    session.sessionId,
+    session.accountAddress,
+    session.chainId,
+    JSON.stringify({ terms: session.terms, ...(session.methodPolicy ? { methodPolicy: session.methodPolicy } : {}) }),
+    session.apiKeyId ?? null,
+  ]);
 }
 
 export async function findSession(db: Queryable, sessionId: string): Promise<WalletSession | undefined> {
