@@ -24,7 +24,10 @@ pub mod SessionComponent {
     use crate::session::blocklist::is_blocked_selector;
     use crate::session::fees::{FEE_UNIT, exceeds_cap, fee_units, max_fee_per_tx, worst_case_fee};
     use crate::session::hashing::{
-        is_stark_public_key, session_message_hash, whitelist_entry, whitelist_key, whitelist_registration,
+        is_stark_public_key, session_message_hash,
+    };
+    use crate::session::whitelist::{
+        entry_address, entry_address_of, read_entry, registration_of, write_entry,
     };
     use crate::session::policy::{
         PolicyFees, PolicyTiming, SessionPolicy, SessionPolicyUsage, StoredPolicy, check_call,
@@ -42,12 +45,11 @@ pub mod SessionComponent {
     pub struct Storage {
         /// Session public key -> its packed record.
         pub SessionKeys_records: Map<felt252, SessionRecord>,
-        /// The SNIP whitelist, one cell per entry: `whitelist_key(session key, generation,
-        /// selector)` -> the next selector + 1 (1 after the last), so it is both the
-        /// membership map (one read per call, whatever the length) and the list
-        /// `get_allowed_entrypoints` walks from the head, `whitelist_key(.., 0)`. Entries
-        /// of earlier generations are unreachable at once.
-        pub SessionKeys_whitelist: Map<felt252, felt252>,
+        // The SNIP whitelist is not a variable here: `session::whitelist` keeps one cell per
+        // entry at `entry_address_of(session key, generation, selector)`, holding the next
+        // selector (the last entry holds its own), so it is both the membership map (one
+        // read per call, whatever the length) and the list `get_allowed_entrypoints` walks
+        // from the head, the cell of selector 0.
         /// Revoke-all epoch: a session is live only if registered in the current one.
         pub SessionKeys_epoch: u32,
         /// Session key -> its policy, read only for sessions registered with one.
@@ -192,21 +194,23 @@ pub mod SessionComponent {
         /// replaced, `calls_used` restarts at 0 and the generation grows, so signatures
         /// made under the previous registration no longer verify. Only the account itself
         /// may call it. Refuses a key that is not a Stark public key or is the owner's
-        /// (`INVALID_SESSION_KEY`), `max_calls == 0` and a `valid_until` not in the future
-        /// (`INVALID_SESSION`), and a whitelist naming an admin selector (it could never
-        /// be used). Emits `SessionKeyAdded`.
+        /// (`INVALID_SESSION_KEY`), and `max_calls == 0`, a `valid_until` not in the future
+        /// and a zero or repeated selector (`INVALID_SESSION`). A whitelist may name an
+        /// admin selector, as the SNIP allows; a session can never call it (validation
+        /// refuses it, `BLOCKED_SELECTOR`), and the SDK refuses to build such a whitelist.
+        /// Emits `SessionKeyAdded`.
         fn add_or_update_session_key(
             ref self: ComponentState<TContractState>,
             session_key: felt252,
             valid_until: u64,
             max_calls: u32,
-            allowed_entrypoints: Array<felt252>,
+            allowed_entrypoints: Span<felt252>,
         ) {
             // `assert_only_self` and the block time from one execution-info syscall, not three.
             let info = starknet::get_execution_info().unbox();
             assert(info.caller_address == info.contract_address, reasons::UNAUTHORIZED);
             let now = info.block_info.unbox().block_timestamp;
-            self.register(session_key, valid_until, max_calls, allowed_entrypoints.span(), 0, false, now);
+            self.register(session_key, valid_until, max_calls, allowed_entrypoints, 0, false, now);
         }
 
         /// Revokes `session_key`: every field reads 0, the whitelist is gone, and the
@@ -244,11 +248,15 @@ pub mod SessionComponent {
             if record.entrypoints_len == 0 {
                 return entrypoints;
             }
-            let mut next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation.into(), 0));
-            while next != END_OF_LIST && entrypoints.len() < record.entrypoints_len {
-                let selector = next - 1;
+            // From the head, each cell holds the next selector; the length says where to stop.
+            let registration = registration_of(session_key, record.generation.into());
+            let mut selector = read_entry(entry_address(registration, 0));
+            loop {
                 entrypoints.append(selector);
-                next = self.SessionKeys_whitelist.read(whitelist_key(session_key, record.generation.into(), selector));
+                if entrypoints.len() == record.entrypoints_len {
+                    break;
+                }
+                selector = read_entry(entry_address(registration, selector));
             }
             entrypoints
         }
@@ -568,13 +576,15 @@ pub mod SessionComponent {
                 self.SessionKeys_list.write(count, session_key);
                 self.SessionKeys_count.write(count + 1);
             }
-            // One new cell per entry (each holds the next selector), plus the head: each
-            // costs a storage write and a state diff whatever is done around it, so the loop
-            // does little else. Four entries per iteration (the loop's own overhead, paid
-            // per iteration, is a good part of what is left), then the rest one by one.
-            let registration = whitelist_registration(session_key, generation.into());
+            // One new cell per entry (each holds the next selector, the last its own), plus
+            // the head: each costs a storage write and a state diff whatever is done around
+            // it, so the loop does little else: no admin-selector check (24 Cairo steps an
+            // entry; validation refuses those selectors at every call anyway). Four entries
+            // per iteration (the loop's own overhead, paid per iteration, is a good part of
+            // what is left), then the rest one by one.
+            let registration = registration_of(session_key, generation.into());
             let mut cursor = WhitelistCursor {
-                previous_slot: whitelist_entry(registration, 0), max: 0, registration,
+                previous_slot: entry_address(registration, 0), max: 0, registration,
             };
             let mut entries = allowed_entrypoints;
             while let Some(quad) = entries.multi_pop_front::<4>() {
@@ -589,7 +599,7 @@ pub mod SessionComponent {
             }
             let index = allowed_entrypoints.len();
             if index != 0 {
-                self.SessionKeys_whitelist.write(cursor.previous_slot, END_OF_LIST);
+                write_entry(cursor.previous_slot, *allowed_entrypoints[index - 1]);
             }
             self
                 .SessionKeys_records
@@ -620,10 +630,10 @@ pub mod SessionComponent {
     #[derive(Copy, Drop)]
     struct WhitelistCursor {
         /// The cell of the entry before (the head's at first), which gets the next selector.
-        previous_slot: felt252,
+        previous_slot: StorageBaseAddress,
         /// The largest selector so far (0 before the first).
         max: u256,
-        /// `whitelist_registration(session key, generation)`.
+        /// `registration_of(session key, generation)`.
         registration: felt252,
     }
 
@@ -632,25 +642,22 @@ pub mod SessionComponent {
         TContractState, +HasComponent<TContractState>, +Drop<TContractState>,
     > of WhitelistWriteTrait<TContractState> {
         /// Appends `selector` to the whitelist `register` is writing: the previous entry's
-        /// cell (or the head) gets `selector + 1`. Refuses an admin selector
-        /// (`BLOCKED_SELECTOR`), and (`INVALID_SESSION`) p - 1 (p - 1 + 1 would wrap to
-        /// "absent"), 0 (the head's place) and a repeat. A selector above every one before
-        /// it is neither 0 nor a repeat (in increasing order, as the SDK sends them, that is
-        /// each one); any other is checked against its own cell, read after the previous
-        /// cell is written: non-zero exactly if the selector is 0 (the head, written first),
-        /// the one just before, or any earlier one (every earlier cell is written by then).
+        /// cell (or the head) gets `selector`. Refuses (`INVALID_SESSION`) 0, the head's
+        /// place, and a repeat, which would leave an allowed selector off the list the
+        /// views walk. A selector above every one before it is neither (in increasing
+        /// order, as the SDK sends them, that is each one); any other is checked against
+        /// its own cell, read after the previous cell is written: non-zero exactly if the
+        /// selector is the one just before or any earlier one (every earlier cell is
+        /// written by then, with a selector, never 0).
         #[inline(always)]
         fn append_entry(ref self: ComponentState<TContractState>, ref cursor: WhitelistCursor, selector: felt252) {
-            assert(!is_blocked_selector(selector), reasons::BLOCKED_SELECTOR);
-            let next = selector + 1;
-            assert(next != 0, reasons::INVALID_SESSION);
-            self.SessionKeys_whitelist.write(cursor.previous_slot, next);
-            let slot = whitelist_entry(cursor.registration, selector);
+            write_entry(cursor.previous_slot, selector);
+            let slot = entry_address(cursor.registration, selector);
             let value: u256 = selector.into();
             if value > cursor.max {
                 cursor = WhitelistCursor { previous_slot: slot, max: value, ..cursor };
             } else {
-                assert(self.SessionKeys_whitelist.read(slot) == 0, reasons::INVALID_SESSION);
+                assert(selector != 0 && read_entry(slot) == 0, reasons::INVALID_SESSION);
                 cursor = WhitelistCursor { previous_slot: slot, ..cursor };
             }
         }
@@ -1174,7 +1181,7 @@ pub mod SessionComponent {
                         if *call.selector == 0 {
                             return refuse(panics, reasons::ENTRYPOINT_NOT_ALLOWED);
                         }
-                        if self.SessionKeys_whitelist.read(whitelist_key(session_key, generation, *call.selector)) == 0 {
+                        if read_entry(entry_address_of(session_key, generation, *call.selector)) == 0 {
                             return refuse(panics, reasons::ENTRYPOINT_NOT_ALLOWED);
                         }
                     }
@@ -1207,7 +1214,7 @@ pub mod SessionComponent {
         fn is_whitelisted(
             self: @ComponentState<TContractState>, session_key: felt252, generation: felt252, selector: felt252,
         ) -> bool {
-            selector != 0 && self.SessionKeys_whitelist.read(whitelist_key(session_key, generation, selector)) != 0
+            selector != 0 && read_entry(entry_address_of(session_key, generation, selector)) != 0
         }
     }
 
@@ -1269,9 +1276,6 @@ pub mod SessionComponent {
             record
         }
     }
-
-    /// The last whitelist entry's value: no next selector.
-    const END_OF_LIST: felt252 = 1;
 
     /// Why a record that is not active holds no session.
     fn absent_reason(record: @SessionRecord) -> felt252 {

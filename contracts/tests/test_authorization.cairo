@@ -147,7 +147,7 @@ fn revokes_a_key_before_it_is_ever_used() {
     assert_eq!(ISessionRegistryDispatcher { contract_address: address }.get_sessions_count(), 1);
     assert_eq!(ISessionAuthorizationsDispatcher { contract_address: address }.get_session_authorization(SESSION), 0);
     // The on-chain path keeps its semantics: the owner may still register the key.
-    manager.add_or_update_session_key(SESSION, 100000, 10, array![]);
+    manager.add_or_update_session_key(SESSION, 100000, 10, array![].span());
     assert_eq!(views.get_session_generation(SESSION), 2);
     assert_eq!(ISessionRegistryDispatcher { contract_address: address }.get_sessions_count(), 1);
 }
@@ -166,5 +166,5 @@ fn refuses_revoking_a_key_twice() {
 fn refuses_the_magic_as_a_session_key() {
     let address = deploy();
     set_contract_address(address);
-    ISessionKeyManagerDispatcher { contract_address: address }.add_or_update_session_key(SESSION_AUTHORIZATION_MAGIC, 100000, 10, array![]);
+    ISessionKeyManagerDispatcher { contract_address: address }.add_or_update_session_key(SESSION_AUTHORIZATION_MAGIC, 100000, 10, array![].span());
 }

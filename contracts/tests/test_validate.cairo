@@ -35,7 +35,7 @@ fn deploy() -> starknet::ContractAddress {
 fn register(address: starknet::ContractAddress, key: felt252) {
     set_contract_address(address);
     ISessionKeyManagerDispatcher { contract_address: address }
-        .add_or_update_session_key(key, 100000, 10, array![selector!("transfer")]);
+        .add_or_update_session_key(key, 100000, 10, array![selector!("transfer")].span());
     set_contract_address(0.try_into().unwrap());
 }
 

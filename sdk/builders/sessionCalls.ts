@@ -2,6 +2,7 @@
 // Account, a paymaster or a multicall. The actions send them; nothing here talks to a node.
 import { type Call, CallData } from "starknet";
 import { SessionError } from "../errors.ts";
+import { assertNotBlocked } from "../utils/blocklist.ts";
 import { toSelector } from "../utils/entrypoints.ts";
 import { parseAddress, parsePublicKey } from "../utils/keys.ts";
 
@@ -12,7 +13,11 @@ export interface GetAddSessionKeyCallParameters {
   validUntil: number;
   /** How many transactions the session may send (1..2^32-1). */
   maxCalls: number;
-  /** Entrypoint names (`transfer`) or selectors; empty = any entrypoint that is not blocked. */
+  /**
+   * Entrypoint names (`transfer`) or selectors; empty = any entrypoint that is not blocked.
+   * An admin entrypoint (`upgrade`, ...) is refused with `SESSION_SELECTOR_BLOCKED`: no
+   * session can ever call one.
+   */
   allowedEntrypoints: string[];
 }
 
@@ -41,12 +46,19 @@ export function getAddSessionKeyCall({ accountAddress, sessionPublicKey, validUn
   if (!Number.isInteger(validUntil) || validUntil <= 0 || validUntil >= 2 ** 53) throw new SessionError("INVALID_INPUT", "validUntil must be a unix time in seconds");
   if (!Number.isInteger(maxCalls) || maxCalls < 1 || maxCalls > 0xffffffff) throw new SessionError("INVALID_INPUT", "maxCalls must be a whole number between 1 and 4294967295");
   if (!Array.isArray(allowedEntrypoints)) throw new SessionError("INVALID_INPUT", "allowedEntrypoints must be an array (empty for no whitelist)");
+  const selectors = allowedEntrypoints.map((entrypoint, i) => {
+    const selector = toSelector(entrypoint);
+    // The account accepts an admin selector in a whitelist, as the SNIP does, and refuses
+    // it at every call; checking each entry on chain would make registration cost more.
+    assertNotBlocked(selector, `allowedEntrypoints[${i}]`);
+    return BigInt(selector);
+  });
   return {
     contractAddress: account,
     entrypoint: "add_or_update_session_key",
     // In increasing order and without repeats: the account then stores them without
     // checking each against the others (the cheapest registration).
-    calldata: CallData.compile({ session_key: publicKey, valid_until: validUntil, max_calls: maxCalls, allowed_entrypoints: [...new Set(allowedEntrypoints.map((entrypoint) => BigInt(toSelector(entrypoint))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((selector) => `0x${selector.toString(16)}`) }),
+    calldata: CallData.compile({ session_key: publicKey, valid_until: validUntil, max_calls: maxCalls, allowed_entrypoints: [...new Set(selectors)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((selector) => `0x${selector.toString(16)}`) }),
   };
 }
 

@@ -18,6 +18,7 @@ import { type CallProofEncoder, type ContractCall, NO_METHOD_POLICY, POLICY_SIGN
 import { type BigNumberish, type Calldata, CallData, hash, num, type RawArgs, selector as selectorUtils } from "starknet";
 import { SessionError } from "../errors.ts";
 import { parseAddress } from "../utils/keys.ts";
+import { assertNotBlocked } from "../utils/blocklist.ts";
 
 /** The leaf type of a (contract, selector) pair: Argent's and Cartridge's. */
 export const ALLOWED_METHOD_TYPE = '"Allowed Method"("Contract Address":"ContractAddress","selector":"selector")';
@@ -128,8 +129,9 @@ export function methodLeaf(entry: MethodPolicyEntry): string {
 }
 
 /**
- * Builds a method policy: validates and normalises the entries, refuses duplicates and an
- * empty list, and commits to them in a Merkle root.
+ * Builds a method policy: validates and normalises the entries, refuses duplicates, an
+ * empty list and admin entrypoints (`SESSION_SELECTOR_BLOCKED`: the account refuses them at
+ * every call), and commits to them in a Merkle root.
  * @example
  * const policy = buildMethodPolicy([
  *   { contractAddress: game, entrypoint: "move" },
@@ -140,6 +142,7 @@ export function methodLeaf(entry: MethodPolicyEntry): string {
 export function buildMethodPolicy(entries: readonly MethodPolicyEntry[]): MethodPolicy {
   if (!Array.isArray(entries) || entries.length === 0) throw new SessionError("INVALID_INPUT", "a method policy needs a non-empty array of entries");
   const normalized = entries.map((entry, i) => normalizeEntry(entry, `entry ${i}`));
+  normalized.forEach((entry, i) => assertNotBlocked(entry.selector, `entry ${i}'s entrypoint`));
   const leaves = normalized.map(leafOf);
   const indexByLeaf = new Map<string, number>();
   leaves.forEach((leaf, i) => {

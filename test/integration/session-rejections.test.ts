@@ -22,18 +22,7 @@ import {
 import { latestBlockTime, rpcProvider, setBlockTime } from "../helpers/devnet.ts";
 import { counterValue, deployCounter } from "../helpers/fixtures.ts";
 import type { ReasonCode } from "../../sdk/reasons.ts";
-
-const BLOCKLIST = [
-  "upgrade",
-  "add_or_update_session_key",
-  "revoke_session_key",
-  "__execute__",
-  "set_public_key",
-  "setPublicKey",
-  "execute_from_outside_v2",
-  "set_spending_policy",
-  "remove_spending_policy",
-];
+import { BLOCKED_ENTRYPOINTS } from "../../sdk/utils/blocklist.ts";
 
 let account: DeployedSessionAccount;
 let counter: string;
@@ -112,7 +101,7 @@ describe("session rejections", () => {
 
   it("rejects each blocklisted selector, on any contract, even with an empty whitelist", async () => {
     const open = await newSession({ entrypoints: [] });
-    for (const name of BLOCKLIST) {
+    for (const name of BLOCKED_ENTRYPOINTS) {
       await expectRefused(open.account, [{ contractAddress: counter, entrypoint: name, calldata: [] }], "BLOCKED_SELECTOR", open.publicKey);
     }
   });
