@@ -143,6 +143,15 @@ export function buildMethodPolicy(entries: readonly MethodPolicyEntry[]): Method
   if (!Array.isArray(entries) || entries.length === 0) throw new SessionError("INVALID_INPUT", "a method policy needs a non-empty array of entries");
   const normalized = entries.map((entry, i) => normalizeEntry(entry, `entry ${i}`));
   normalized.forEach((entry, i) => assertNotBlocked(entry.selector, `entry ${i}'s entrypoint`));
+  return policyOf(normalized);
+}
+
+/**
+ * The policy of normalised entries. Admin entrypoints are not refused here: a policy kept
+ * from before the builders refused them must still load (its root is registered, and the
+ * account refuses those calls anyway).
+ */
+function policyOf(normalized: NormalizedMethodPolicyEntry[]): MethodPolicy {
   const leaves = normalized.map(leafOf);
   const indexByLeaf = new Map<string, number>();
   leaves.forEach((leaf, i) => {
@@ -207,7 +216,8 @@ export function methodPolicyFromJSON(json: string | SerializedMethodPolicy): Met
   if (stored === null || typeof stored !== "object" || stored.version !== 1 || typeof stored.root !== "string" || !Array.isArray(stored.entries)) {
     throw new SessionError("INVALID_INPUT", "a stored method policy is { version: 1, root, entries }");
   }
-  const policy = buildMethodPolicy(stored.entries);
+  if (stored.entries.length === 0) throw new SessionError("INVALID_INPUT", "a stored method policy has no entries");
+  const policy = policyOf(stored.entries.map((entry, i) => normalizeEntry(entry, `stored entry ${i}`)));
   if (!SELECTOR.test(stored.root) || BigInt(stored.root) !== BigInt(policy.root)) {
     throw new SessionError("INVALID_INPUT", `the stored entries give the root ${policy.root}, not the stored ${stored.root}`);
   }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ec, hash, stark } from "starknet";
 import { describe, expect, it } from "vitest";
 import { getAddSessionKeyCall, SessionError } from "../../sdk/index.ts";
-import { buildMethodPolicy } from "../../sdk/policies/methods.ts";
+import { buildMethodPolicy, methodPolicyFromJSON } from "../../sdk/policies/methods.ts";
 import { BLOCKED_ENTRYPOINTS } from "../../sdk/utils/blocklist.ts";
 
 const cairo = readFileSync(join(import.meta.dirname, "..", "..", "contracts", "session", "blocklist.cairo"), "utf8");
@@ -47,5 +47,22 @@ describe("blocklist", () => {
     const error = refusal(() => buildMethodPolicy([{ contractAddress: "0x99", entrypoint: "transfer" }, { contractAddress: "0x98", entrypoint: "upgrade" }]));
     expect(error.code).toBe("SESSION_SELECTOR_BLOCKED");
     expect(error.message).toContain("entry 1's entrypoint is `upgrade`");
+  });
+});
+
+describe("a stored method policy naming an admin entrypoint", () => {
+  // Built before the builders refused such entries (its root may be registered): it loads.
+  it("loads, with the root its entries give", () => {
+    const entries = [
+      { contractAddress: "0x0000000000000000000000000000000000000000000000000000000000000099", entrypoint: "transfer", selector: hash.getSelectorFromName("transfer") },
+      { contractAddress: "0x0000000000000000000000000000000000000000000000000000000000000098", entrypoint: "upgrade", selector: hash.getSelectorFromName("upgrade") },
+    ];
+    const wrong = refusal(() => methodPolicyFromJSON({ version: 1, root: "0x1", entries }));
+    expect(wrong.code).toBe("INVALID_INPUT");
+    const root = /give the root (0x[0-9a-f]+)/.exec(wrong.message)?.[1];
+    expect(root).toBeDefined();
+    const policy = methodPolicyFromJSON({ version: 1, root: root!, entries });
+    expect(policy.root).toBe(root);
+    expect(policy.proofForCall({ contractAddress: "0x99", entrypoint: "transfer", calldata: [] }).proof).toHaveLength(1);
   });
 });

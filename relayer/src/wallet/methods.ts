@@ -202,8 +202,8 @@ async function sendPreparedCalls(context: RelayerContext, params: unknown, reque
     // Every wallet session is a policy session: each call carries its Merkle proof.
     let proofs = ["0x0"];
     if (session.methodPolicy) {
-      const policy = methodPolicyFromJSON(session.methodPolicy);
       try {
+        const policy = methodPolicyFromJSON(session.methodPolicy);
         proofs = encodeCallProofs(calls.map((call) => policy.proofForCall(call)));
       } catch (error) {
         fromSessionError(error);

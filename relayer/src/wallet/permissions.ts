@@ -6,6 +6,7 @@ import type { Abi, RpcProvider } from "starknet";
 import { num } from "starknet";
 import type { MethodPolicyEntry } from "../../../sdk/policies/methods.ts";
 import { invalidParams } from "../rpc/errors.ts";
+import { BLOCKED_ENTRYPOINTS } from "../../../sdk/utils/blocklist.ts";
 import { STRK_TOKEN_ADDRESS } from "../../../sdk/utils/fees.ts";
 import { address, object } from "../paymaster/params.ts";
 
@@ -57,6 +58,8 @@ function functionNames(value: unknown, field: string): string[] {
   });
 }
 
+const BLOCKED: ReadonlySet<string> = new Set(BLOCKED_ENTRYPOINTS);
+
 /** External functions of the contract's class, from its ABI (Cairo 1 interfaces and top-level functions). */
 async function externalFunctions(provider: RpcProvider, contract: string): Promise<string[]> {
   let abi: Abi;
@@ -67,8 +70,11 @@ async function externalFunctions(provider: RpcProvider, contract: string): Promi
   }
   const entries = (typeof abi === "string" ? JSON.parse(abi) : abi) as { type: string; name: string; state_mutability?: string; items?: { type: string; name: string; state_mutability?: string }[] }[];
   const functions = entries.flatMap((entry) => (entry.type === "interface" ? (entry.items ?? []) : [entry])).filter((entry) => entry.type === "function" && entry.state_mutability === "external");
-  if (functions.length === 0) throw invalidParams(`contract-access: ${contract} has no external function`);
-  return [...new Set(functions.map((entry) => entry.name))];
+  // Admin entrypoints are left out: a session can never call one (the account refuses it at
+  // every call, the SDK refuses to name it), and upgradeable contracts expose `upgrade`.
+  const names = [...new Set(functions.map((entry) => entry.name))].filter((name) => !BLOCKED.has(name));
+  if (names.length === 0) throw invalidParams(`contract-access: ${contract} has no external function a session may call`);
+  return names;
 }
 
 /**

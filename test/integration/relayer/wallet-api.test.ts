@@ -4,6 +4,8 @@
 // (relayed, sponsored), follow their status; list and revoke.
 import { ec, hash, num, stark, typedData } from "starknet";
 import { createWalletClient, sessionMessageHash } from "../../../sdk/index.ts";
+import { buildMethodPolicy } from "../../../sdk/policies/methods.ts";
+import { BLOCKED_ENTRYPOINTS } from "../../../sdk/utils/blocklist.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deploySessionAccount, type DeployedSessionAccount, randomKeyPair } from "../../helpers/account.ts";
 import { latestBlockTime, rpcProvider } from "../../helpers/devnet.ts";
@@ -116,6 +118,20 @@ describe("wallet API over plain JSON-RPC", () => {
 
     const listed = (await rpc("wallet_listSessions", [{ account: account.address }])).result as unknown as { sessionId: string; status: string; remainingCalls: number; firstUsed: boolean }[];
     expect(listed.find((entry) => entry.sessionId === session.sessionId)).toMatchObject({ status: "active", remainingCalls: 998, firstUsed: true });
+  });
+
+  test("contract-access takes every external function a session may call: an upgradeable contract's admin ones are left out", async () => {
+    // Another SessionAccount stands for an upgradeable contract: its ABI names `upgrade`,
+    // `revoke_session_key`, `execute_from_outside_v2`, ... beside functions a session may call.
+    const other = await deploySessionAccount();
+    const session = await createSession([{ type: "contract-access", data: { address: other.address } }]);
+    const abi = (await rpcProvider().getClassAt(other.address)).abi as { type: string; name: string; state_mutability?: string; items?: { type: string; name: string; state_mutability?: string }[] }[];
+    const external = [...new Set(abi.flatMap((entry) => (entry.type === "interface" ? (entry.items ?? []) : [entry])).filter((entry) => entry.type === "function" && entry.state_mutability === "external").map((entry) => entry.name))];
+    expect(external).toEqual(expect.arrayContaining(["upgrade", "revoke_session_key", "execute_from_outside_v2", "end_session"]));
+    const allowed = external.filter((name) => !(BLOCKED_ENTRYPOINTS as readonly string[]).includes(name));
+    const expected = buildMethodPolicy(allowed.map((entrypoint) => ({ contractAddress: other.address, entrypoint })));
+    const message = (session.signatureRequest.data as unknown as { message: Record<string, string> }).message;
+    expect(BigInt(message["Methods Root"] ?? 0)).toBe(BigInt(expected.root));
   });
 
   test("a call outside the session's permissions is refused, and nothing runs", async () => {
