@@ -254,6 +254,24 @@ export function encodeSessionAuthorization(authorization: SessionAuthorization):
 
 const VERSION = 1;
 
+/**
+ * Throws `INVALID_INPUT` unless `authorization` grants this session key until this
+ * `validUntil` (and, when given, on this account and chain): the one check every path that
+ * signs with an authorization makes before anything is signed.
+ */
+export function assertAuthorizationFor(
+  authorization: SessionAuthorization,
+  session: { sessionPublicKey: string; validUntil: bigint; accountAddress?: string; chainId?: string },
+): void {
+  const { terms } = authorization;
+  if (BigInt(terms.sessionKey) !== BigInt(session.sessionPublicKey)) throw new SessionError("INVALID_INPUT", `the authorization is for session key ${terms.sessionKey}, not ${session.sessionPublicKey}`);
+  if (BigInt(terms.validUntil) !== session.validUntil) throw new SessionError("INVALID_INPUT", `the authorization's validUntil is ${terms.validUntil}, not ${session.validUntil}`);
+  if (session.accountAddress !== undefined && BigInt(authorization.accountAddress) !== BigInt(session.accountAddress)) {
+    throw new SessionError("INVALID_INPUT", `the authorization is for account ${authorization.accountAddress}, not ${session.accountAddress}`);
+  }
+  if (session.chainId !== undefined && BigInt(authorization.chainId) !== BigInt(session.chainId)) throw new SessionError("INVALID_INPUT", `the authorization is for chain ${authorization.chainId}, not ${session.chainId}`);
+}
+
 /** The authorization as text (JSON with a version), to hand from the owner's wallet to the session's holder. */
 export function serializeSessionAuthorization(authorization: SessionAuthorization): string {
   return JSON.stringify({ version: VERSION, ...authorization });

@@ -21,7 +21,7 @@ import {
   transaction,
   type TypedData,
 } from "starknet";
-import type { SessionAuthorization } from "../authorization/sessionAuthorization.ts";
+import { assertAuthorizationFor, type SessionAuthorization } from "../authorization/sessionAuthorization.ts";
 import { poseidonHash } from "../crypto/poseidon.ts";
 import { SessionError } from "../errors.ts";
 import { assertWithinFeeLimit, DEFAULT_MAX_FEE } from "../utils/fees.ts";
@@ -125,10 +125,7 @@ export class SessionSigner extends Signer {
     this.authorization = authorization;
     if (authorization !== undefined) {
       const { terms } = authorization;
-      if (BigInt(terms.sessionKey) !== BigInt(this.publicKey) || BigInt(authorization.accountAddress) !== BigInt(this.accountAddress) || BigInt(authorization.chainId) !== BigInt(this.chainId)) {
-        throw new SessionError("INVALID_INPUT", "the authorization is for another session key, account or chain than this signer's");
-      }
-      if (BigInt(terms.validUntil) !== this.validUntil) throw new SessionError("INVALID_INPUT", `the authorization's validUntil is ${terms.validUntil}, not ${this.validUntil}`);
+      assertAuthorizationFor(authorization, { sessionPublicKey: this.publicKey, validUntil: this.validUntil, accountAddress: this.accountAddress, chainId: this.chainId });
       if (this.generation !== 1n) throw new SessionError("INVALID_INPUT", "an authorization's first use signs under generation 1 (the registration it makes)");
       if (policy === undefined && BigInt(terms.methodsRoot) !== 0n) throw new SessionError("INVALID_INPUT", "the authorization has a methods root: pass the method policy's prover (policy)");
       this.policy = policy ?? NO_METHOD_POLICY;

@@ -1,6 +1,6 @@
 // The session key a caller hands to an action: in clear, or encrypted with its secret.
 import { ec } from "starknet";
-import { parseSessionAuthorization, type SessionAuthorization } from "../authorization/sessionAuthorization.ts";
+import { assertAuthorizationFor, parseSessionAuthorization, type SessionAuthorization } from "../authorization/sessionAuthorization.ts";
 import { decryptPrivateKey } from "../crypto/encryption.ts";
 import { SessionError } from "../errors.ts";
 import type { MethodPolicy } from "../policies/methods.ts";
@@ -46,8 +46,6 @@ export async function resolveSessionKey(input: SessionKeyInput): Promise<Resolve
   const methodPolicy = typeof input.methodPolicy === "string" ? (await import("../policies/methods.ts")).methodPolicyFromJSON(input.methodPolicy) : input.methodPolicy;
   const authorization = input.authorization === undefined ? undefined : parseSessionAuthorization(input.authorization);
   const publicKey = ec.starkCurve.getStarkKey(privateKey);
-  if (authorization !== undefined && (BigInt(authorization.terms.sessionKey) !== BigInt(publicKey) || BigInt(authorization.terms.validUntil) !== validUntil)) {
-    throw new SessionError("INVALID_INPUT", "the authorization is for another session key or another validUntil than the session given");
-  }
+  if (authorization !== undefined) assertAuthorizationFor(authorization, { sessionPublicKey: publicKey, validUntil });
   return { privateKey, publicKey, validUntil, methodPolicy, authorization };
 }

@@ -11,6 +11,7 @@ import {
   getOutsideExecutionCall,
   getOutsideExecutionTypedData,
   getSessionData,
+  prepareSessionCalls,
   revokeAllSessions,
   revokeSessionKey,
   SESSION_AUTHORIZATION_MAGIC,
@@ -18,6 +19,7 @@ import {
   sessionAuthorizationHash,
   sessionAuthorizationTypedData,
   type SessionTerms,
+  sendPreparedCalls,
   serializeSessionAuthorization,
 } from "../../sdk/index.ts";
 import { buildMethodPolicy, type MethodPolicy, type MethodPolicyEntry, methodPolicyProver } from "../../sdk/policies/methods.ts";
@@ -187,6 +189,63 @@ describe("first use", () => {
     await executeAndWait(relayer, [await getOutsideExecutionCall({ accountAddress: account.address, outsideExecution: later.outsideExecution, signature: later.signature! })]);
     expect(await counterValue(counter)).toBe(before + 2n);
     expect((await sessionData(account.address, session.publicKey)).callsUsed).toBe(2n);
+  });
+
+  it("split signing: the prepared first use carries the authorization; the next one signs as registered", async () => {
+    const session = await authorized({ maxCalls: 5, spending: { maxPerCall: 100n, maxPerWindow: 150n } });
+    const prepare = (authorization?: SessionAuthorization) =>
+      prepareSessionCalls({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: session.publicKey, validUntil: session.validUntil, calls: [increase(), transfer(40n)], methodPolicy: session.methodPolicy, ...(authorization ? { authorization } : {}) });
+
+    // Without the authorization the account knows no such session: refused before signing.
+    await expect(prepare()).rejects.toMatchObject({ code: "SESSION_NOT_REGISTERED" });
+    // Another key's authorization is bad input.
+    await expect(prepare((await authorized()).authorization)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+
+    const before = await state(session.publicKey);
+    const first = await prepare(session.authorization);
+    expect(first).toMatchObject({ generation: 1n, authorization: session.authorization });
+    const { transactionHash } = await sendPreparedCalls({ provider: rpcProvider(), prepared: first, signature: ec.starkCurve.sign(first.messageHash, session.privateKey) });
+    const tx = (await rpcProvider().getTransactionByHash(transactionHash)) as { signature: string[] };
+    expect(BigInt(tx.signature[0] ?? 0)).toBe(BigInt(SESSION_AUTHORIZATION_MAGIC));
+    expect(await state(session.publicKey)).toMatchObject({ session: { callsUsed: 1n }, generation: 1n, authorization: BigInt(session.messageHash), counter: before.counter + 1n, merchant: before.merchant + 40n });
+
+    // Recorded now: the same input prepares a plain policy transaction.
+    const later = await prepare(session.authorization);
+    expect(later.authorization).toBeUndefined();
+    const second = await sendPreparedCalls({ provider: rpcProvider(), prepared: later, signature: ec.starkCurve.sign(later.messageHash, session.privateKey) });
+    const laterTx = (await rpcProvider().getTransactionByHash(second.transactionHash)) as { signature: string[] };
+    expect(BigInt(laterTx.signature[0] ?? 0)).not.toBe(BigInt(SESSION_AUTHORIZATION_MAGIC));
+    expect(await state(session.publicKey)).toMatchObject({ session: { callsUsed: 2n }, counter: before.counter + 2n, merchant: before.merchant + 80n });
+  });
+
+  it("split signing fixes bounds that hold for the heaviest session: every term, two spending limits, first use and multicalls after", async () => {
+    // Validation is not estimated (the key is elsewhere): the first use's registration and a
+    // policy session's checks come from fixed margins (prepareSessionCalls.ts). Were they
+    // short, these transactions would be included and revert, and the account would pay.
+    const secondToken = await deployToken();
+    const keys = randomKeyPair();
+    const now = await latestBlockTime();
+    const validUntil = now + 12 * 3_600;
+    const large = { maxPerCall: 2n ** 200n, maxPerWindow: 2n ** 201n, windowSeconds: 86_400 };
+    const built = await authorizeSession({
+      provider: rpcProvider(),
+      accountAddress: account.address,
+      sessionPublicKey: keys.publicKey,
+      validUntil,
+      maxCalls: 20,
+      policy: { methods: methods(), validAfter: now - 10, maxFeePerTx: 10n ** 18n, feeBudget: 10n ** 19n, rateLimit: { maxTransactions: 10, periodSeconds: 3_600 } },
+      spendingLimits: [{ token, ...large }, { token: secondToken, ...large }],
+    });
+    const authorization = built.authorization(await account.owner.signMessage(built.typedData));
+    const methodPolicy = built.methodPolicy as MethodPolicy;
+    for (const calls of [[increase()], [increase()], [increase(), transfer(1n)], [increase(), increase(), increase(), transfer(1n)]]) {
+      const prepared = await prepareSessionCalls({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: keys.publicKey, validUntil, calls, methodPolicy, authorization });
+      const { transactionHash } = await sendPreparedCalls({ provider: rpcProvider(), prepared, signature: ec.starkCurve.sign(prepared.messageHash, keys.privateKey) });
+      const { execution_resources: used } = (await rpcProvider().getTransactionReceipt(transactionHash)).value as unknown as { execution_resources: { l2_gas: number; l1_data_gas: number } };
+      expect(BigInt(used.l2_gas)).toBeLessThanOrEqual(prepared.details.resourceBounds.l2_gas.max_amount);
+      expect(BigInt(used.l1_data_gas)).toBeLessThanOrEqual(prepared.details.resourceBounds.l1_data_gas.max_amount);
+    }
+    expect((await sessionData(account.address, keys.publicKey)).callsUsed).toBe(4n);
   });
 
   it("a replay of the first-use signature after the first use resets nothing", async () => {
