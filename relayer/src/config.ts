@@ -1,6 +1,6 @@
 // Everything a relayer process is told, and how it is read from the environment (.env).
 import { constants, num } from "starknet";
-import { STRK_TOKEN_ADDRESS } from "../../sdk/utils/fees.ts";
+import { STRK_TOKEN_ADDRESS, strkToFri } from "../../sdk/utils/fees.ts";
 import type { RelayerAccountKey } from "./chain/relayerPool.ts";
 
 export interface GasToken {
@@ -80,9 +80,9 @@ function felt(name: string, value: string): string {
 
 /** A decimal amount of STRK (at most 18 decimals) in FRI. */
 export function parseStrkAmount(name: string, value: string): bigint {
-  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
-  if (!match) throw new RelayerConfigError(`${name} must be a decimal amount of STRK, e.g. 0.5 (got ${JSON.stringify(value)})`);
-  return BigInt(match[1] as string) * 10n ** 18n + BigInt((match[2] ?? "").padEnd(18, "0"));
+  const fri = strkToFri(value);
+  if (fri === undefined) throw new RelayerConfigError(`${name} must be a decimal amount of STRK, e.g. 0.5 (got ${JSON.stringify(value)})`);
+  return fri;
 }
 
 function integer(name: string, value: string, min: number): number {

@@ -5,6 +5,7 @@ import "dotenv/config";
 import { Account, RpcProvider } from "starknet";
 import { DevnetProvider } from "starknet-devnet";
 import { parseAddress, parsePrivateKey } from "../../sdk/utils/keys.ts";
+import { strkToFri } from "../../sdk/utils/fees.ts";
 import { redactUrl } from "./redact.ts";
 
 export class ConfigError extends Error {
@@ -17,9 +18,9 @@ export function env(name: string): string | undefined {
 }
 
 export function parseStrk(name: string, value: string): bigint {
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new ConfigError(`${name} must be a decimal amount of STRK like 5 or 0.25, got ${JSON.stringify(value)}`);
-  const [whole = "0", fraction = ""] = value.split(".");
-  return BigInt(whole) * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
+  const fri = strkToFri(value);
+  if (fri === undefined) throw new ConfigError(`${name} must be a decimal amount of STRK like 5 or 0.25, got ${JSON.stringify(value)}`);
+  return fri;
 }
 
 export function checked<T>(name: string, parse: () => T): T {

@@ -14,6 +14,16 @@ export const DEFAULT_MAX_FEE = 10n ** 18n;
 /** STRK, Starknet's fee token: the same address on mainnet, Sepolia and devnet. */
 export const STRK_TOKEN_ADDRESS = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
 
+/**
+ * FRI in a decimal amount of STRK ("5", "0.25", at most 18 decimals), or undefined when the
+ * text is not one: what an operator writes in configuration or on a command line.
+ */
+export function strkToFri(value: string): bigint | undefined {
+  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
+  if (!match) return undefined;
+  return BigInt(match[1] as string) * 10n ** 18n + BigInt((match[2] ?? "").padEnd(18, "0"));
+}
+
 export interface FeeLimits {
   /** Ceiling on the worst case the signed transaction allows, in FRI (default 1 STRK). */
   maxFee?: bigint;

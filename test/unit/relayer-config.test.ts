@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { num } from "starknet";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configFromEnv, DEFAULTS, parseGasTokens, parseRelayerAccounts, RelayerConfigError, STRK } from "../../relayer/src/config.ts";
-import { STRK_TOKEN_ADDRESS } from "../../sdk/utils/fees.ts";
+import { STRK_TOKEN_ADDRESS, strkToFri } from "../../sdk/utils/fees.ts";
 import { findGasToken, friToToken } from "../../relayer/src/paymaster/tokens.ts";
 import { JsonRpcError, policyRefusal } from "../../relayer/src/rpc/errors.ts";
 import { handleJsonRpc, MAX_BATCH, type MethodTable, type RequestContext } from "../../relayer/src/rpc/jsonRpc.ts";
@@ -355,5 +355,15 @@ describe("handleJsonRpc", () => {
     const { payload } = await handleJsonRpc(methods, batch, request);
     expect(payload).toHaveLength(MAX_BATCH);
     expect(calls).toHaveLength(MAX_BATCH);
+  });
+});
+
+describe("strkToFri (the one STRK parser of the relayer's configuration and the deploy script)", () => {
+  it("reads whole and decimal STRK, at most 18 decimals, and nothing else", () => {
+    expect(strkToFri("0")).toBe(0n);
+    expect(strkToFri("5")).toBe(5n * 10n ** 18n);
+    expect(strkToFri("0.25")).toBe(25n * 10n ** 16n);
+    expect(strkToFri("1.000000000000000001")).toBe(10n ** 18n + 1n);
+    for (const bad of ["", ".5", "5.", "1e3", "-1", "0x10", "1,5", " 1", "0.1234567890123456789"]) expect(strkToFri(bad), bad).toBeUndefined();
   });
 });
