@@ -37,7 +37,7 @@ pub mod SessionComponent {
         LIVE, LIVE_WITH_POLICY, MAX_EPOCH, ONE_CALL_USED, PackedRecord, PackedRecordTrait, SessionRecord,
         SessionState,
     };
-    use crate::session::spending::{SpendingPolicy, balance_of, charge, decoded_amount};
+    use crate::session::spending::{SpendingPolicy, assert_valid_limit, balance_of, charge, decoded_amount};
     use crate::utils::execution::execute_calls;
     use crate::signature::{POLICY_SIGNATURE_MAGIC, SessionSignature};
 
@@ -381,8 +381,7 @@ pub mod SessionComponent {
             if record.state != SessionState::Active {
                 core::panic_with_felt252(absent_reason(@record));
             }
-            assert(max_per_call <= max_per_window, reasons::INVALID_SESSION);
-            assert(window_seconds != 0 && window_seconds <= 366 * 86400, reasons::INVALID_SESSION);
+            assert_valid_limit(max_per_call, max_per_window, window_seconds);
             let generation = record.generation;
             let slot = self.SessionKeys_spending.entry((session_key, generation, token));
             if slot.read().window_seconds == 0 {
@@ -821,8 +820,7 @@ pub mod SessionComponent {
                 let crate::session::authorization::SpendingLimit {
                     token, max_per_call, max_per_window, window_seconds,
                 } = *limit;
-                assert(max_per_call <= max_per_window, reasons::INVALID_SESSION);
-                assert(window_seconds != 0 && window_seconds <= 366 * 86400, reasons::INVALID_SESSION);
+                assert_valid_limit(max_per_call, max_per_window, window_seconds);
                 for earlier in limits.slice(0, index) {
                     assert(*earlier.token != token, reasons::INVALID_SESSION);
                 }

@@ -27,6 +27,17 @@ pub struct SpendingPolicy {
     pub window_start: u64,
 }
 
+/// The longest spending window: a year (and a day, for leap years).
+const MAX_WINDOW_SECONDS: u64 = 366 * 86400;
+
+/// Refuses (`INVALID_SESSION`) a limit per call above the limit per window, and a window of
+/// 0 (it marks "no policy") or longer than a year: the checks `set_spending_policy` and a
+/// first use of an authorized session's limits share.
+pub fn assert_valid_limit(max_per_call: u256, max_per_window: u256, window_seconds: u64) {
+    assert(max_per_call <= max_per_window, reasons::INVALID_SESSION);
+    assert(window_seconds != 0 && window_seconds <= MAX_WINDOW_SECONDS, reasons::INVALID_SESSION);
+}
+
 /// The amount a call to a policed token spends on its face: `(amount, is_allowance)`.
 pub fn decoded_amount(call: @Call) -> Option<(u256, bool)> {
     let selector = *call.selector;
