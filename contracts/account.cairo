@@ -6,9 +6,8 @@ pub mod SessionAccount {
     use starknet::storage::StoragePointerWriteAccess;
     use starknet::syscalls::replace_class_syscall;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait, VALIDATED, get_execution_info};
-    use crate::outside_execution::component::{
-        OWNER_NONCE_SCOPE, OutsideExecutionComponent, OutsideExecutionHooks,
-    };
+    use crate::outside_execution::component::{OutsideExecutionComponent, OutsideExecutionHooks};
+    use crate::outside_execution::nonces::OWNER_NONCE_SCOPE;
     use crate::components::owner::OwnerComponent;
     use crate::session::component::SessionComponent;
     use crate::session::component::SessionComponent::{ValidationContext, ValidationPath};

@@ -1,4 +1,5 @@
 //! SNIP-9 V2 outside execution: the component (caller, window, per-signer nonces, no
-//! re-entrance) and the SNIP-12 hash of what the signer signs.
+//! re-entrance), where used nonces are kept, and the SNIP-12 hash of what the signer signs.
 pub mod component;
 pub mod hashing;
+pub mod nonces;

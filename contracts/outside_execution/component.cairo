@@ -25,23 +25,6 @@ pub trait OutsideExecutionHooks<TContractState> {
     ) -> Array<Span<felt252>>;
 }
 
-/// The owner's nonces are stored as they are: `is_valid_outside_execution_nonce` (SNIP-9)
-/// answers for them.
-pub const OWNER_NONCE_SCOPE: felt252 = 0;
-
-/// Where a signer's nonce is marked used. Each session has its own nonce space,
-/// `poseidon(session_key, nonce)`, apart from the owner's: a session key that sees an
-/// owner-signed (or another session's) execution cannot burn its nonce by submitting one
-/// of its own first — that would take a Poseidon preimage.
-pub fn scoped_nonce(scope: felt252, nonce: felt252) -> felt252 {
-    if scope == OWNER_NONCE_SCOPE {
-        nonce
-    } else {
-        let (slot, _, _) = core::poseidon::hades_permutation(scope, nonce, 2);
-        slot
-    }
-}
-
 #[starknet::component]
 pub mod OutsideExecutionComponent {
     use starknet::storage::{
@@ -54,12 +37,14 @@ pub mod OutsideExecutionComponent {
     };
     use crate::reasons;
     use crate::outside_execution::hashing::outside_execution_message_hash;
-    use super::{OWNER_NONCE_SCOPE, OutsideExecutionHooks, scoped_nonce};
+    use super::OutsideExecutionHooks;
+    use crate::outside_execution::nonces::{OWNER_NONCE_SCOPE, nonce_position};
 
     #[storage]
     pub struct Storage {
-        /// `scoped_nonce(scope, nonce)` -> used.
-        pub SRC9_used_nonces: Map<felt252, bool>,
+        /// A word of a signer's nonce space (`nonces::nonce_position`) -> which of its 128
+        /// nonces are used.
+        pub SRC9_used_nonce_words: Map<felt252, u128>,
         /// Set while calls of an outside execution run: no re-entrance.
         pub SRC9_executing: bool,
     }
@@ -108,9 +93,10 @@ pub mod OutsideExecutionComponent {
             );
 
             // After the signature: the scope depends on who signed.
-            let nonce = scoped_nonce(scope, outside_execution.nonce);
-            assert(!self.SRC9_used_nonces.read(nonce), reasons::NONCE_USED);
-            self.SRC9_used_nonces.write(nonce, true);
+            let (word, bit) = nonce_position(scope, outside_execution.nonce);
+            let used = self.SRC9_used_nonce_words.read(word);
+            assert(used & bit == 0, reasons::NONCE_USED);
+            self.SRC9_used_nonce_words.write(word, used | bit);
 
             self.SRC9_executing.write(true);
             let mut contract = self.get_contract_mut();
@@ -125,7 +111,7 @@ pub mod OutsideExecutionComponent {
         fn is_valid_outside_execution_nonce(
             self: @ComponentState<TContractState>, nonce: felt252,
         ) -> bool {
-            !self.SRC9_used_nonces.read(scoped_nonce(OWNER_NONCE_SCOPE, nonce))
+            self.is_unused(OWNER_NONCE_SCOPE, nonce)
         }
     }
 
@@ -136,7 +122,15 @@ pub mod OutsideExecutionComponent {
         fn is_valid_session_outside_execution_nonce(
             self: @ComponentState<TContractState>, session_key: felt252, nonce: felt252,
         ) -> bool {
-            !self.SRC9_used_nonces.read(scoped_nonce(session_key, nonce))
+            self.is_unused(session_key, nonce)
+        }
+    }
+
+    #[generate_trait]
+    impl NonceReadImpl<TContractState, +HasComponent<TContractState>> of NonceReadTrait<TContractState> {
+        fn is_unused(self: @ComponentState<TContractState>, scope: felt252, nonce: felt252) -> bool {
+            let (word, bit) = nonce_position(scope, nonce);
+            self.SRC9_used_nonce_words.read(word) & bit == 0
         }
     }
 }

@@ -8,7 +8,7 @@ use starknet::testing::{
     set_block_timestamp, set_contract_address, set_signature, set_transaction_hash, set_version,
 };
 use crate::account::SessionAccount;
-use crate::outside_execution::component::scoped_nonce;
+use crate::outside_execution::nonces::{nonce_position, scoped_word};
 use crate::session::hashing::{is_stark_public_key, session_message_hash};
 use crate::interfaces::account::{ISRC6Dispatcher, ISRC6DispatcherTrait};
 use crate::interfaces::session::{
@@ -155,8 +155,21 @@ fn generation_grows_on_update_and_revoke() {
 fn session_hashes_match_starknet_js() {
     assert_eq!(session_message_hash(0xabc, 1), BOUND_HASH);
     // starknet.js: hash.computePoseidonHash(SESSION, 7).
-    assert_eq!(scoped_nonce(SESSION, 7), 0x42993bcc2744d9688ed0159c52d3155d7d11b5dfd432ff3392b40a80931880d);
-    assert_eq!(scoped_nonce(0, 7), 7);
+    assert_eq!(scoped_word(SESSION, 7), 0x42993bcc2744d9688ed0159c52d3155d7d11b5dfd432ff3392b40a80931880d);
+    assert_eq!(scoped_word(0, 7), 7);
+}
+
+#[test]
+fn nonces_are_128_to_a_word() {
+    // Nonce 7 * 128 + 5: word 7, bit 5, in the owner's space and (hashed) in a session's.
+    assert_eq!(nonce_position(0, 7 * 128 + 5), (7, 32));
+    assert_eq!(nonce_position(SESSION, 7 * 128 + 127), (scoped_word(SESSION, 7), 0x80000000000000000000000000000000));
+    assert_eq!(nonce_position(0, 0), (0, 1));
+    // The largest felt, p - 1 = 2^251 + 17 * 2^192: its last 7 bits are 0.
+    let p_minus_1: felt252 = -1;
+    let last_word = 0x10000000000000220000000000000000000000000000000000000000000000; // (p - 1) / 128
+    assert_eq!(nonce_position(0, p_minus_1), (last_word, 1));
+    assert_eq!(nonce_position(0, p_minus_1 - 1), (last_word - 1, 0x80000000000000000000000000000000));
 }
 
 #[test]

@@ -3,6 +3,7 @@ import { SessionError } from "../errors.ts";
 import { SessionSigner, sessionMessageHash } from "../signers/sessionSigner.ts";
 import { normalizeCalls, sameContractCalls, toContractCalls } from "../utils/calls.ts";
 import { parseAddress } from "../utils/keys.ts";
+import { nextOutsideExecutionNonce, skipNonceWord } from "../utils/outsideNonces.ts";
 import { resolveSessionKey, type SessionKeyInput } from "../utils/sessionKey.ts";
 import { preflightSession } from "./preflightSession.ts";
 
@@ -20,7 +21,11 @@ export interface GetOutsideExecutionTypedDataParameters {
   /** Unix seconds; defaults to now - 5 min and now + 20 min (by the chain's clock). */
   executeAfter?: number;
   executeBefore?: number;
-  /** Defaults to a random felt from a crypto RNG, checked unused on chain (in the signer's own nonce space). */
+  /**
+   * Defaults to the signer's next nonce: consecutive from a random start (crypto RNG), so
+   * that 128 executions share one storage cell on the account; checked unused on chain (in
+   * the signer's own nonce space).
+   */
   nonce?: string;
 }
 
@@ -66,14 +71,28 @@ export async function getOutsideExecutionTypedData(parameters: GetOutsideExecuti
   if (!(Number.isInteger(executeAfter) && Number.isInteger(executeBefore) && executeAfter >= 0 && executeAfter < executeBefore)) {
     throw new SessionError("INVALID_INPUT", "executeAfter and executeBefore must be unix seconds with executeAfter < executeBefore");
   }
-  const nonce = num.toHex(parameters.nonce ?? stark.randomAddress());
   const key = parameters.session ? await resolveSessionKey(parameters.session) : undefined;
-
-  const nonceQuery = key
-    ? { contractAddress: accountAddress, entrypoint: "is_valid_session_outside_execution_nonce", calldata: [key.publicKey, nonce] }
-    : { contractAddress: accountAddress, entrypoint: "is_valid_outside_execution_nonce", calldata: [nonce] };
-  const [nonceFree] = await provider.callContract(nonceQuery, "pre_confirmed");
-  if (BigInt(nonceFree ?? 0) !== 1n) throw new SessionError("OUTSIDE_EXECUTION_NONCE_USED", `nonce ${nonce} was already used on ${accountAddress}`, { reason: "NONCE_USED" });
+  const isUnused = async (candidate: string) => {
+    const query = key
+      ? { contractAddress: accountAddress, entrypoint: "is_valid_session_outside_execution_nonce", calldata: [key.publicKey, candidate] }
+      : { contractAddress: accountAddress, entrypoint: "is_valid_outside_execution_nonce", calldata: [candidate] };
+    const [free] = await provider.callContract(query, "pre_confirmed");
+    return BigInt(free ?? 0) === 1n;
+  };
+  let nonce: string;
+  if (parameters.nonce !== undefined) {
+    nonce = num.toHex(parameters.nonce);
+    if (!(await isUnused(nonce))) throw new SessionError("OUTSIDE_EXECUTION_NONCE_USED", `nonce ${nonce} was already used on ${accountAddress}`, { reason: "NONCE_USED" });
+  } else {
+    // Consecutive nonces of one signer share a storage cell on the account.
+    const stream = `${num.toHex64(accountAddress)}:${key ? key.publicKey : "owner"}`;
+    nonce = nextOutsideExecutionNonce(stream);
+    if (!(await isUnused(nonce))) {
+      skipNonceWord(stream);
+      nonce = nextOutsideExecutionNonce(stream);
+      if (!(await isUnused(nonce))) throw new SessionError("OUTSIDE_EXECUTION_NONCE_USED", `nonce ${nonce} was already used on ${accountAddress}`, { reason: "NONCE_USED" });
+    }
+  }
 
   const chainId = await provider.getChainId();
   const data = outsideExecution.getTypedData(chainId, { caller: callerFelt, execute_after: executeAfter, execute_before: executeBefore }, nonce, calls, OutsideExecutionVersion.V2);

@@ -1,6 +1,6 @@
 // SNIP-9 V2 outside executions, built and relayed with starknet.js's own
 // getOutsideTransaction / executeFromOutside, signed by the owner or by a session key.
-import { type Account, type Call, outsideExecution, OutsideExecutionVersion, type OutsideTransaction, stark } from "starknet";
+import { type Account, type Call, num, outsideExecution, OutsideExecutionVersion, type OutsideTransaction, stark } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   deploySessionAccount,
@@ -75,6 +75,32 @@ describe("outside execution (SNIP-9 V2)", () => {
     const before = await counterValue(counter);
     await expectReason(relayer.executeFromOutside(transaction), "NONCE_USED");
     expect(await counterValue(counter)).toBe(before);
+  });
+
+  it("keeps 128 nonces to a word: neighbours stay unused, each is used once, and one signer's word is not another's", async () => {
+    const word = BigInt(stark.randomAddress()) >> 10n;
+    const nonce = (bit: bigint) => num.toHex(word * 128n + bit);
+    const owned = await outside(account.owner, [increase()], await outsideWindow(), nonce(5n));
+    await executeAndWait(relayer, relay(owned));
+    expect(await isNonceFree(nonce(5n))).toBe(false);
+    for (const bit of [0n, 4n, 6n, 127n]) expect(await isNonceFree(nonce(bit))).toBe(true);
+    expect(await isNonceFree(num.toHex((word + 1n) * 128n + 5n))).toBe(true);
+    // The neighbour runs (the same cell, now two bits); the first cannot run again.
+    const neighbour = await outside(account.owner, [increase()], await outsideWindow(), nonce(6n));
+    await executeAndWait(relayer, relay(neighbour));
+    expect(await isNonceFree(nonce(6n))).toBe(false);
+    const before = await counterValue(counter);
+    await expectReason(relayer.executeFromOutside(owned), "NONCE_USED");
+    await expectReason(relayer.executeFromOutside(neighbour), "NONCE_USED");
+    expect(await counterValue(counter)).toBe(before);
+    // A session's word of the same index is its own: the owner's bit 5 is free for it.
+    const session = await newSession();
+    const sessionNonceFree = async (bit: bigint) => (await sessionAccountContract(account.address).call("is_valid_session_outside_execution_nonce", [session.publicKey, nonce(bit)])) as boolean;
+    expect(await sessionNonceFree(5n)).toBe(true);
+    await executeAndWait(relayer, relay(await outside(session.signer, [increase()], await outsideWindow(), nonce(5n))));
+    expect(await sessionNonceFree(5n)).toBe(false);
+    expect(await sessionNonceFree(6n)).toBe(true);
+    expect(await counterValue(counter)).toBe(before + 1n);
   });
 
   it("refuses a caller other than the one named, and accepts the named one", async () => {

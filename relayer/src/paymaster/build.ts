@@ -1,7 +1,7 @@
 // paymaster_buildTransaction: checks the request, estimates the user's calls, and returns
 // the SNIP-9 V2 outside execution to sign (in default mode with the fee transfer
 // appended). Every build is recorded: execute relays only typed data built here.
-import { num, stark, type TypedData } from "starknet";
+import { num, type TypedData } from "starknet";
 import { estimateInvoke, errorText } from "../chain/estimate.ts";
 import { chainNow, type RelayerContext } from "../context.ts";
 import type { GasToken } from "../config.ts";
@@ -14,6 +14,7 @@ import { attributeFailure } from "./failures.ts";
 import { ANY_CALLER, feeTransfer, messageHashOf, type StoredOutsideExecution, typedDataOf } from "./outsideExecution.ts";
 import { address, type ContractCall, calls as readCalls, type ExecutionParameters, type FeeMode, namedParams, object, type TimeBounds } from "./params.ts";
 import { findGasToken, friToToken } from "./tokens.ts";
+import { nextOutsideExecutionNonce } from "../../../sdk/utils/outsideNonces.ts";
 
 /**
  * What wrapping the calls in a relayed outside execution adds to their own estimate (the
@@ -91,7 +92,8 @@ export async function buildOutsideExecution(context: RelayerContext, { userAddre
 
   const execution: StoredOutsideExecution = {
     caller: ANY_CALLER,
-    nonce: stark.randomAddress(),
+    // Consecutive per account: the account keeps 128 nonces to a storage cell.
+    nonce: nextOutsideExecutionNonce(num.toHex64(userAddress)),
     execute_after: window.executeAfter,
     execute_before: window.executeBefore,
     calls: token && feeAmount !== undefined ? [...userCalls, feeTransfer(token.address, context.config.feeRecipient, feeAmount)] : userCalls,
