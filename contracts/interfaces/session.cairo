@@ -120,7 +120,8 @@ pub trait ISpendingPolicy<TState> {
 /// Beyond the SNIP: sessions the owner authorizes off-chain (`session::authorization`).
 #[starknet::interface]
 pub trait ISessionAuthorizations<TState> {
-    /// The authorization (its SNIP-12 message hash) that created the key's session at its
-    /// first use; 0 when none did (never used, or registered on chain).
+    /// The authorization (its SNIP-12 message hash) that created the key's last session at
+    /// its first use, live or since revoked; 0 when none did (never used, registered on
+    /// chain, or registered on chain again after that session).
     fn get_session_authorization(self: @TState, session_key: felt252) -> felt252;
 }

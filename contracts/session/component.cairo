@@ -721,7 +721,17 @@ pub mod SessionComponent {
         TContractState, +HasComponent<TContractState>,
     > of crate::interfaces::session::ISessionAuthorizations<ComponentState<TContractState>> {
         fn get_session_authorization(self: @ComponentState<TContractState>, session_key: felt252) -> felt252 {
-            self.SessionKeys_authorizations.read(session_key)
+            // The recorded hash is generation 1's, the session the authorization created:
+            // reported while that session is the key's last (live, or revoked into
+            // generation 2), not once the owner registered the key again.
+            let record = self.SessionKeys_records.read(session_key);
+            let created_last = record.generation == 1
+                || (record.generation == 2 && record.state == SessionState::Revoked);
+            if created_last {
+                self.SessionKeys_authorizations.read(session_key)
+            } else {
+                0
+            }
         }
     }
 

@@ -199,12 +199,17 @@ describe("first use", () => {
     // Without the authorization the account knows no such session: refused before signing.
     await expect(prepare()).rejects.toMatchObject({ code: "SESSION_NOT_REGISTERED" });
     // Another key's authorization is bad input.
-    await expect(prepare((await authorized()).authorization)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    const other = await authorized();
+    await expect(prepare(other.authorization)).rejects.toMatchObject({ code: "INVALID_INPUT" });
 
     const before = await state(session.publicKey);
     const first = await prepare(session.authorization);
     expect(first).toMatchObject({ generation: 1n, authorization: session.authorization });
-    const { transactionHash } = await sendPreparedCalls({ provider: rpcProvider(), prepared: first, signature: ec.starkCurve.sign(first.messageHash, session.privateKey) });
+    // Swapped after prepare for another key's authorization: refused, nothing sent.
+    const signature = ec.starkCurve.sign(first.messageHash, session.privateKey);
+    await expect(sendPreparedCalls({ provider: rpcProvider(), prepared: { ...first, authorization: other.authorization }, signature })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect(await state(session.publicKey)).toEqual(before);
+    const { transactionHash } = await sendPreparedCalls({ provider: rpcProvider(), prepared: first, signature });
     const tx = (await rpcProvider().getTransactionByHash(transactionHash)) as { signature: string[] };
     expect(BigInt(tx.signature[0] ?? 0)).toBe(BigInt(SESSION_AUTHORIZATION_MAGIC));
     expect(await state(session.publicKey)).toMatchObject({ session: { callsUsed: 1n }, generation: 1n, authorization: BigInt(session.messageHash), counter: before.counter + 1n, merchant: before.merchant + 40n });
@@ -346,6 +351,15 @@ describe("revocation", () => {
     expect((await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: session.publicKey })).status).toBe("revoked");
     await refused(sender, [increase()], "AUTHORIZATION_REVOKED", session.publicKey);
     await refused(laterSender(session.privateKey, session.validUntil, session.methodPolicy), [increase()], "REVOKED", session.publicKey);
+    // The revoked session was the authorization's: the view still names it.
+    expect((await state(session.publicKey)).authorization).toBe(BigInt(session.messageHash));
+    // Registered again on chain, the key holds a session no authorization created.
+    await executeAndWait(account.owner, [getAddSessionWithPolicyCall({ accountAddress: account.address, sessionPublicKey: session.publicKey, validUntil: session.validUntil, maxCalls: 3, policy: { methodsRoot: session.methodPolicy.root } })]);
+    expect(await state(session.publicKey)).toMatchObject({ generation: 3n, authorization: 0n, revoked: false });
+    const data = await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: session.publicKey, authorization: session.authorization });
+    expect(data).toMatchObject({ status: "active", maxCalls: 3 });
+    expect(data.offChain).toBeUndefined();
+    await refused(sender, [increase()], "AUTHORIZATION_CONFLICT", session.publicKey);
   });
 
   it("a revoke-all ends every outstanding authorization; one signed in the new epoch works", async () => {
