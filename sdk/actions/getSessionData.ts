@@ -1,6 +1,7 @@
 import { CallData, num, type ProviderInterface } from "starknet";
 import { parseSessionAuthorization, type SessionAuthorization, sessionAuthorizationHash } from "../authorization/sessionAuthorization.ts";
 import { errorFromReason } from "../errors.ts";
+import { blockedEntrypointName } from "../utils/blocklist.ts";
 
 export interface GetSessionDataParameters {
   provider: ProviderInterface;
@@ -26,6 +27,12 @@ export interface GetSessionDataReturnType {
   remainingCalls: number;
   /** Selectors (hex); empty means any entrypoint that is not blocked. */
   allowedEntrypoints: string[];
+  /**
+   * The whitelist's admin selectors (`upgrade`, ...), if it names any: the account accepts
+   * them at registration, as the SNIP does, and refuses them at every call, so these are
+   * never usable whatever `allowedEntrypoints` says.
+   */
+  blockedEntrypoints?: string[];
   /** The key's registration number (grows on every registration, update and revocation); a `SessionSigner` signs under it. */
   generation: number;
   /** The account's cap on one session transaction's worst-case fee, in FRI (0 when not live). */
@@ -90,6 +97,8 @@ export async function getSessionData({ provider, accountAddress, sessionPublicKe
     generation: Number(felt(generation[0])),
     maxFeePerTx: felt(maxFee[0]),
   };
+  const blocked = allowedEntrypoints.filter((selector) => blockedEntrypointName(selector) !== undefined);
+  if (blocked.length > 0) result.blockedEntrypoints = blocked;
   const recordedHash = felt(recorded[0]);
   if (recordedHash !== 0n) result.offChain = { authorizationHash: num.toHex(recordedHash), firstUsed: true };
   if (authorization !== undefined && recordedHash === 0n && felt(generation[0]) === 0n) {

@@ -21,9 +21,14 @@ export const BLOCKED_ENTRYPOINTS = [
 
 const BLOCKED_SELECTORS = new Map(BLOCKED_ENTRYPOINTS.map((name) => [BigInt(hash.getSelectorFromName(name)), name]));
 
+/** The blocklist's name for `selector` (hex), or undefined when it is not blocked. */
+export function blockedEntrypointName(selector: string): string | undefined {
+  return BLOCKED_SELECTORS.get(BigInt(selector));
+}
+
 /** Throws `SESSION_SELECTOR_BLOCKED` if `selector` (hex) is one of the blocklist's. */
 export function assertNotBlocked(selector: string, what: string): void {
-  const name = BLOCKED_SELECTORS.get(BigInt(selector));
+  const name = blockedEntrypointName(selector);
   if (name !== undefined) {
     throw new SessionError("SESSION_SELECTOR_BLOCKED", `${what} is \`${name}\`: a session can never call an admin entrypoint, so it cannot be allowed`, { reason: "BLOCKED_SELECTOR" });
   }

@@ -2,6 +2,7 @@
 // with the 4-element signature, counters, views, update and revocation.
 import { Contract, hash, num } from "starknet";
 import { beforeAll, describe, expect, it } from "vitest";
+import { getSessionData } from "../../sdk/index.ts";
 import { decodeReason } from "../../sdk/reasons.ts";
 import {
   addSessionCall,
@@ -221,6 +222,10 @@ describe("sessions", () => {
     const validUntil = (await latestBlockTime()) + 3_600;
     await registerSession(account, { publicKey: session.publicKey, validUntil, maxCalls: 5, entrypoints: ["increase", "upgrade"] });
     expect(await status(session.publicKey, [{ contractAddress: counter, entrypoint: "upgrade", calldata: [1] }])).toBe("BLOCKED_SELECTOR");
+    // The SDK's view tells the dead entry apart.
+    const data = await getSessionData({ provider: rpcProvider(), accountAddress: account.address, sessionPublicKey: session.publicKey });
+    expect(data.blockedEntrypoints).toEqual([hash.getSelectorFromName("upgrade")]);
+    expect(data.allowedEntrypoints).toContain(hash.getSelectorFromName("increase"));
     const signer = sessionSignedAccount(account.address, session.privateKey, validUntil);
     const [nonce, counterBefore] = [await nonceOf(account.address), await counterValue(counter)];
     // Explicit bounds: a fee estimate skips validation, where the refusal happens.
