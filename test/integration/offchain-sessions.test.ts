@@ -205,9 +205,13 @@ describe("first use", () => {
     const before = await state(session.publicKey);
     const first = await prepare(session.authorization);
     expect(first).toMatchObject({ generation: 1n, authorization: session.authorization });
-    // Swapped after prepare for another key's authorization: refused, nothing sent.
+    // Swapped after prepare for an authorization of the same key on another account, or
+    // until another time: refused before sending (the account would only say
+    // AUTHORIZATION_INVALID after the node ran validation), nothing sent.
     const signature = ec.starkCurve.sign(first.messageHash, session.privateKey);
-    await expect(sendPreparedCalls({ provider: rpcProvider(), prepared: { ...first, authorization: other.authorization }, signature })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    for (const swapped of [{ ...session.authorization, accountAddress: twin.address }, { ...session.authorization, terms: { ...session.authorization.terms, validUntil: session.validUntil + 60 } }]) {
+      await expect(sendPreparedCalls({ provider: rpcProvider(), prepared: { ...first, authorization: swapped }, signature })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    }
     expect(await state(session.publicKey)).toEqual(before);
     const { transactionHash } = await sendPreparedCalls({ provider: rpcProvider(), prepared: first, signature });
     const tx = (await rpcProvider().getTransactionByHash(transactionHash)) as { signature: string[] };
